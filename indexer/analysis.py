@@ -1,0 +1,140 @@
+"""Vietnamese analysis: syllables, pyvi words with exact offsets, index terms.
+
+A *syllable* is a run of letters or digits (``Công``, ``2020``, ``1.384,3``).
+pyvi's CRF model groups syllables into *words* (``Công thương`` ->
+``công_thương``).  We run the model on our own syllable sequence instead of
+calling ``ViTokenizer.tokenize`` so every word keeps its character offsets in
+the cleaned text; pyvi's own tokenizer rewrites the text and loses them.
+
+Index terms for one text: each syllable (lower case, canonical tones) at its
+position, plus each multi-syllable word at the position of its first syllable,
+so phrases over syllables and whole-word matches both work.  The folded terms
+are the same with diacritics removed.
+
+The Whoosh tokenizer below is pickled into the index by import path: keep
+this module's name and the class name stable.
+"""
+
+import re
+from dataclasses import dataclass
+
+from whoosh.analysis import Token, Tokenizer
+
+from indexer.text import canonical_tones, fold
+
+_NUMBER = r"\d+(?:[.,]\d+)+"
+SYLLABLE = re.compile(rf"{_NUMBER}|[^\W_]+")
+# What pyvi's model was trained on: syllables plus single punctuation marks.
+_MODEL_TOKEN = re.compile(rf"({_NUMBER}|[^\W_]+)|[^\w\s]|_")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A pyvi word: ``text[start:end]`` is its surface form, spaces included."""
+
+    start: int
+    end: int
+    syllables: tuple[str, ...]  # lower case, canonical tones
+
+    @property
+    def term(self) -> str:
+        return "_".join(self.syllables)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Index terms of one text as (term, position) pairs."""
+
+    exact: tuple[tuple[str, int], ...]
+    folded: tuple[tuple[str, int], ...]
+
+
+def syllables(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every syllable of ``text``."""
+    return [m.span() for m in SYLLABLE.finditer(text)]
+
+
+def syllable_term(surface: str) -> str:
+    return canonical_tones(surface).lower()
+
+
+def segment(text: str) -> list[Word]:
+    """pyvi words of ``text`` (a cleaned text), in order, with exact offsets."""
+    canon = canonical_tones(text)  # same length as text
+    sequences = []  # per line: list of (start, end, is_syllable)
+    for line in re.finditer(r"[^\n]+", canon):
+        tokens = [
+            (m.start(), m.end(), m.group(1) is not None)
+            for m in _MODEL_TOKEN.finditer(canon, line.start(), line.end())
+        ]
+        if tokens:
+            sequences.append(tokens)
+    if not sequences:
+        return []
+    labels = _model_labels(canon, sequences)
+    words = []
+    for tokens, tags in zip(sequences, labels):
+        current = None  # [start, end, syllables]
+        previous = None
+        for (start, end, is_syllable), tag in zip(tokens, tags):
+            surface = canon[start:end]
+            if not is_syllable:
+                current = previous = None
+                continue
+            if current is not None and tag == "I_W" and _may_join(previous, surface):
+                current[1] = end
+                current[2].append(surface.lower())
+            else:
+                current = [start, end, [surface.lower()]]
+                words.append(current)
+            previous = surface
+    return [Word(s, e, tuple(syls)) for s, e, syls in words]
+
+
+def index_terms(text: str) -> Terms:
+    """Exact and folded index terms of a cleaned text."""
+    exact, folded = [], []
+    position = 0
+    for word in segment(text):
+        if len(word.syllables) > 1:
+            exact.append((word.term, position))
+        for syllable in word.syllables:
+            exact.append((syllable, position))
+            folded.append((fold(syllable), position))
+            position += 1
+    return Terms(tuple(exact), tuple(folded))
+
+
+def _may_join(previous: str | None, current: str) -> bool:
+    """pyvi's own rules on top of the model: no digits, no lower-to-Title joins."""
+    if previous is None or previous[0].isdigit() or current[0].isdigit():
+        return False
+    return not (current[0].istitle() and not previous[0].istitle())
+
+
+def _model_labels(canon, sequences):
+    from pyvi.ViTokenizer import ViTokenizer  # 1 s import: only when segmenting
+
+    sentences = [[canon[s:e] for s, e, _ in tokens] for tokens in sequences]
+    features = [ViTokenizer.sent2features(sentence, False) for sentence in sentences]
+    return ViTokenizer.model.predict(features)
+
+
+class VietnameseTokenizer(Tokenizer):
+    """Whoosh tokenizer yielding ``index_terms`` of a text (exact or folded)."""
+
+    def __init__(self, folded: bool = False):
+        self.folded = folded
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", **kwargs):
+        terms = index_terms(value)
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for text, position in terms.folded if self.folded else terms.exact:
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + position
+            yield token

@@ -1,0 +1,166 @@
+"""The ``timkiem`` command: rebuild, search, serve, stats.
+
+Exit codes: 0 success, 2 usage errors (argparse), 1 any other failure, always
+with one clear line on stderr and never a traceback.
+"""
+
+import argparse
+import html
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from indexer import generations
+from indexer.build import default_workers, rebuild
+from indexer.progress import ProgressReporter
+from indexer.search import IndexMissing, InvalidRequest, SearchEngine
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+class CommandError(Exception):
+    """A failure to report in one line."""
+
+
+def main(argv=None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except (CommandError, IndexMissing, InvalidRequest, generations.RebuildRunning,
+            FileNotFoundError, PermissionError) as exc:
+        print(f"timkiem: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # disk full, read-only folder …
+        print(f"timkiem: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("timkiem: interrupted; the previous index is still in place", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="timkiem", description="Vietnamese full-text search.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_index(command):
+        command.add_argument("--index", type=Path, default=Path(os.environ.get("TIMKIEM_INDEX", "index")),
+                             help="index folder (default: ./index, or $TIMKIEM_INDEX)")
+        return command
+
+    def with_corpus(command):
+        command.add_argument("--corpus", type=Path, default=Path(os.environ.get("TIMKIEM_CORPUS", "corpus")),
+                             help="corpus folder (default: ./corpus, or $TIMKIEM_CORPUS)")
+        command.add_argument("--no-fold", action="store_true",
+                             help="do not index unaccented forms (queries must then carry diacritics)")
+        command.add_argument("--workers", type=_positive, default=default_workers(),
+                             help="processes that segment text (default: number of cores)")
+        return command
+
+    build = with_corpus(with_index(commands.add_parser("rebuild", help="build the index from the corpus")))
+    build.set_defaults(run=_rebuild)
+
+    search = with_index(commands.add_parser("search", help="search from the terminal"))
+    search.add_argument("query", help="the search, e.g. 'cong thuong' or '\"Bắc Giang\" -Long'")
+    search.add_argument("--json", action="store_true", help="print the same JSON as /api/search")
+    search.add_argument("--page", type=_positive, default=1)
+    search.add_argument("--per-page", type=_positive, default=10)
+    search.set_defaults(run=_search)
+
+    serve = with_corpus(with_index(commands.add_parser(
+        "serve", help="serve the web UI and JSON API (builds the index first if there is none)")))
+    serve.add_argument("--host", default=os.environ.get("TIMKIEM_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("TIMKIEM_PORT", "5000")))
+    serve.add_argument("--threads", type=_positive, default=8, help="request threads (default 8)")
+    serve.set_defaults(run=_serve)
+
+    stats = with_index(commands.add_parser("stats", help="what the live index holds"))
+    stats.set_defaults(run=_stats)
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _rebuild(args) -> int:
+    shown = []
+
+    def report_problem(problem):
+        shown.append(problem)
+        if len(shown) <= MAX_PROBLEMS_SHOWN:
+            print(f"warning: {problem}", file=sys.stderr)
+
+    result = rebuild(args.corpus, args.index, fold=not args.no_fold, workers=args.workers,
+                     progress=ProgressReporter(), on_problem=report_problem)
+    if len(shown) > MAX_PROBLEMS_SHOWN:
+        print(f"warning: … and {len(shown) - MAX_PROBLEMS_SHOWN} more problems", file=sys.stderr)
+    rate = result.documents / result.seconds if result.seconds else 0
+    print(f"Indexed {result.documents} documents in {result.seconds:.1f} s ({rate:,.0f} docs/s); "
+          f"skipped {result.skipped}; index {_size(result.size_bytes)} in {args.index / result.generation}")
+    return 0
+
+
+def _search(args) -> int:
+    results = SearchEngine(args.index).search(args.query, page=args.page, per_page=args.per_page)
+    if args.json:
+        print(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    color = sys.stdout.isatty()
+    print(f'{results.total} results for "{results.query}" ({results.took_ms:.0f} ms)')
+    first = (results.page - 1) * results.per_page
+    for number, hit in enumerate(results.hits, start=first + 1):
+        print(f"\n{number}. {_terminal_text(hit.title_html, color)}  [{hit.id}]")
+        print(f"   {_terminal_text(hit.snippet, color)}")
+    return 0
+
+
+def _serve(args) -> int:
+    import waitress
+
+    from webui import create_app
+
+    if generations.live_generation(args.index) is None:
+        print(f"No index in {args.index} yet: building it from {args.corpus} …", file=sys.stderr)
+        _rebuild(args)
+    app = create_app({"INDEX_DIR": args.index})
+    print(f"timkiem serving http://{args.host}:{args.port}/ (index: {args.index}); Ctrl-C stops it",
+          file=sys.stderr)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="timkiem")
+    return 0
+
+
+def _stats(args) -> int:
+    live = generations.live_generation(args.index)
+    if live is None:
+        raise IndexMissing(f"no index in {args.index}: run `timkiem rebuild` first")
+    documents = SearchEngine(args.index).document_count()
+    size = sum(f.stat().st_size for f in live.iterdir())
+    print(f"index: {live}\ndocuments: {documents}\nsize: {_size(size)}")
+    return 0
+
+
+def _terminal_text(fragment: str, color: bool) -> str:
+    start, end = ("\033[1;33m", "\033[0m") if color else ("", "")
+    marked = re.sub(r"<mark>(.*?)</mark>", lambda m: start + m.group(1) + end, fragment)
+    return html.unescape(marked)
+
+
+def _size(size: int) -> str:
+    value, units = float(size), ["B", "KB", "MB", "GB"]
+    while value >= 1024 and len(units) > 1:
+        value /= 1024
+        units.pop(0)
+    return f"{value:.1f} {units[0]}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""Reading a corpus folder into Document records.
+
+Supported files, found by walking the folder recursively (hidden entries are
+skipped): ``.txt`` and ``.md`` (first non-empty line is the title, the rest
+the body, id = path relative to the corpus root) and ``.jsonl`` / ``.jsonl.gz``
+(one JSON object a line with ``id``, ``title``, ``text`` and optional
+``date``, ``source``, ``url``, ``category``).
+
+Nothing here raises on bad input: every unreadable file or line is handed to
+``on_problem`` as a Problem(path, line, reason) and skipped.
+"""
+
+import codecs
+import gzip
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from indexer.text import clean
+
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+OPTIONAL_FIELDS = ("date", "source", "url", "category")
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    title: str
+    body: str
+    date: str = ""
+    source: str = ""
+    url: str = ""
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.reason}"
+
+
+ProblemHandler = Callable[[Problem], None]
+
+
+class UndecodableError(ValueError):
+    pass
+
+
+def decode(data: bytes) -> str:
+    """Text of a file's bytes: UTF-8 (BOM optional) or UTF-16 with a BOM."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UndecodableError(f"invalid UTF-16 at byte {exc.start}") from None
+    if b"\x00" in data:
+        raise UndecodableError("binary data (NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UndecodableError(
+            f"not UTF-8 (invalid byte at offset {exc.start}); save it as UTF-8 or UTF-16 with a BOM"
+        ) from None
+
+
+def read_corpus(root: Path, on_problem: ProblemHandler) -> Iterator[Document]:
+    """Every document under ``root``, in a stable (sorted path) order."""
+    root = Path(root)
+    for path in _corpus_files(root):
+        relative = path.relative_to(root).as_posix()
+        if path.name.endswith(JSONL_SUFFIXES):
+            yield from _read_jsonl(path, relative, on_problem)
+        else:
+            document = _read_text_file(path, relative, on_problem)
+            if document is not None:
+                yield document
+
+
+def _corpus_files(root: Path) -> list[Path]:
+    found = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+                found.append(Path(folder) / name)
+    return found
+
+
+def _read_text_file(path: Path, relative: str, on_problem: ProblemHandler) -> Document | None:
+    try:
+        text = clean(decode(path.read_bytes()))
+    except (OSError, UndecodableError) as exc:
+        on_problem(Problem(relative, None, _reason(exc)))
+        return None
+    lines = text.split("\n")
+    nonempty = [i for i, line in enumerate(lines) if line.strip()]
+    if not nonempty:
+        on_problem(Problem(relative, None, "empty file"))
+        return None
+    first = nonempty[0]
+    title = lines[first].strip()
+    if path.suffix == ".md":
+        title = title.lstrip("#").strip()
+    body = "\n".join(lines[first + 1:]).strip()
+    return Document(id=relative, title=title, body=body)
+
+
+def _read_jsonl(path: Path, relative: str, on_problem: ProblemHandler) -> Iterator[Document]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as stream:
+            for number, raw in enumerate(stream, start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    yield _jsonl_document(raw)
+                except (UndecodableError, ValueError) as exc:
+                    on_problem(Problem(relative, number, _reason(exc)))
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        on_problem(Problem(relative, None, _reason(exc)))
+
+
+def _jsonl_document(raw: bytes) -> Document:
+    try:
+        record = json.loads(decode(raw))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    doc_id = record.get("id")
+    if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+        doc_id = str(doc_id)
+    if not isinstance(doc_id, str) or not clean(doc_id).strip():
+        raise ValueError('missing or empty "id"')
+    fields = {}
+    for name in ("title", "text") + OPTIONAL_FIELDS:
+        value = record.get(name)
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise ValueError(f'"{name}" must be a string')
+        fields[name] = clean(value).strip()
+    if not fields["title"] and not fields["text"]:
+        raise ValueError('both "title" and "text" are empty')
+    return Document(
+        id=clean(doc_id).strip(),
+        title=fields["title"],
+        body=fields["text"],
+        **{name: fields[name] for name in OPTIONAL_FIELDS},
+    )
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return f"cannot read: {exc.strerror or exc}"
+    return str(exc)

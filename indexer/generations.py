@@ -1,0 +1,142 @@
+"""Index generations: how a rebuild swaps in a new index atomically.
+
+Layout of an index folder::
+
+    index/
+      CURRENT            name of the live generation (replaced with one rename)
+      gen-<time>-<pid>/  one complete Whoosh index each
+      .rebuild.lock      held (flock) by the running rebuild
+
+A rebuild writes a fresh generation folder and only then replaces CURRENT, so a
+crash at any point leaves the previous generation live.  Readers notice the
+new pointer on their next search.  Folders that are neither live nor the one
+just replaced are leftovers of crashed rebuilds and are removed by the next one.
+"""
+
+import fcntl
+import os
+import re
+import shutil
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+POINTER = "CURRENT"
+LOCK = ".rebuild.lock"
+_GENERATION_NAME = re.compile(r"gen-\d{8}T\d{6}\d*-\d+")
+
+
+class IndexMissing(RuntimeError):
+    """There is no built index in the folder yet."""
+
+
+class RebuildRunning(RuntimeError):
+    """Another rebuild holds the index folder's lock."""
+
+
+def live_generation(index_dir: Path) -> Path | None:
+    try:
+        name = (Path(index_dir) / POINTER).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    path = Path(index_dir) / name
+    if not _GENERATION_NAME.fullmatch(name) or not path.is_dir():
+        return None
+    return path
+
+
+@contextmanager
+def rebuild_lock(index_dir: Path):
+    """Exclusive right to write generations; released even if the process is killed."""
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(index_dir) / LOCK, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise RebuildRunning(
+                f"another rebuild (pid {holder}) is writing to {index_dir}; try again when it ends"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+
+
+def new_generation(index_dir: Path) -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time_ns() % 1_000_000:06d}"
+    path = Path(index_dir) / f"gen-{stamp}-{os.getpid()}"
+    path.mkdir(parents=True)
+    return path
+
+
+def publish(index_dir: Path, generation: Path) -> None:
+    """Make ``generation`` live with one atomic rename, then drop older leftovers."""
+    previous = live_generation(index_dir)
+    temporary = Path(index_dir) / (POINTER + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(generation.name + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, Path(index_dir) / POINTER)
+    _fsync_folder(index_dir)
+    remove_unused(index_dir, keep={generation, previous})
+
+
+def remove_unused(index_dir: Path, keep: set) -> None:
+    """Delete generation folders not in ``keep`` (the caller holds the rebuild lock)."""
+    keep_names = {path.name for path in keep if path is not None}
+    for path in Path(index_dir).iterdir():
+        if _GENERATION_NAME.fullmatch(path.name) and path.name not in keep_names:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+class LiveIndex:
+    """Readers' view of an index folder: always searches the live generation.
+
+    Whoosh searchers are not shared between threads: each thread keeps its own,
+    reopened when CURRENT names a new generation.
+    """
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._opened = {}  # generation name -> whoosh Index
+        self._local = threading.local()
+
+    def searcher(self, **kwargs):
+        """A Whoosh searcher on the live generation, owned by the calling thread."""
+        generation = live_generation(self.index_dir)
+        if generation is None:
+            raise IndexMissing(f"no index in {self.index_dir}: run `timkiem rebuild` first")
+        cached = getattr(self._local, "searcher", None)
+        if cached is not None and cached[0] == generation.name:
+            return cached[1]
+        if cached is not None:
+            cached[1].close()
+        searcher = self._index(generation).searcher(**kwargs)
+        self._local.searcher = (generation.name, searcher)
+        return searcher
+
+    def _index(self, generation: Path):
+        with self._lock:
+            if generation.name not in self._opened:
+                # Older generations are no longer searched by new requests.
+                self._opened = {generation.name: whoosh_index.open_dir(str(generation))}
+            return self._opened[generation.name]

@@ -1,0 +1,103 @@
+"""Highlighting query words in the original text, as HTML.
+
+Matching works on syllables found with a regular expression, not on pyvi
+words, so highlighting costs no segmentation at query time.  A query
+syllable typed with accents marks its exact occurrences; where the text has
+none (the document matched through folding), or the query had no accents, it
+marks every occurrence that folds to the same letters: ``cong thuong`` marks
+``Công Thương``.
+
+All text is HTML-escaped; only our own ``<mark>`` tags are added.
+"""
+
+from html import escape
+
+from indexer.analysis import SYLLABLE, syllable_term
+from indexer.query import QueryTerm
+from indexer.text import fold
+
+SCAN_LIMIT = 200_000  # characters of a very long document searched for snippets
+ELLIPSIS = "…"
+
+
+def match_spans(text: str, terms: list[QueryTerm], allow_folded: bool = True) -> list[tuple[int, int]]:
+    """(start, end) of the syllables of ``text`` that the query matches, merged when adjacent."""
+    if not terms:
+        return []
+    found = [(m.start(), m.end(), syllable_term(m.group())) for m in SYLLABLE.finditer(text)]
+    present = {form for _, _, form in found}
+    exact = {t.exact for t in terms if t.accented or not allow_folded}
+    folded = {t.folded for t in terms if allow_folded and not (t.accented and t.exact in present)}
+    spans = []
+    for start, end, form in found:
+        if form in exact or (folded and fold(form) in folded):
+            if spans and not text[spans[-1][1]:start].strip():
+                spans[-1] = (spans[-1][0], end)  # "Công Thương" as one mark
+            else:
+                spans.append((start, end))
+    return spans
+
+
+def highlight(text: str, terms: list[QueryTerm], allow_folded: bool = True) -> str:
+    """The whole ``text`` as HTML with every match marked."""
+    return _render(text, 0, len(text), match_spans(text, terms, allow_folded))
+
+
+def snippet(text: str, terms: list[QueryTerm], allow_folded: bool = True,
+            width: int = 200, fragments: int = 2) -> str:
+    """Up to ``fragments`` windows of about ``width`` characters around the best matches."""
+    scanned = text[:SCAN_LIMIT]
+    spans = match_spans(scanned, terms, allow_folded)
+    if not spans:
+        end = _word_boundary(scanned, min(len(scanned), width + width // 2))
+        return _flatten(escape(scanned[:end])) + (ELLIPSIS if end < len(text) else "")
+    chosen = []
+    for start, end, _ in sorted(_windows(scanned, spans, width), key=lambda w: -w[2]):
+        if len(chosen) == fragments:
+            break
+        if all(end <= s or start >= e for s, e in chosen):
+            chosen.append((start, end))
+    parts = []
+    for start, end in sorted(chosen):
+        inside = [span for span in spans if span[0] >= start and span[1] <= end]
+        html = _flatten(_render(scanned, start, end, inside))
+        parts.append((ELLIPSIS if start > 0 else "") + html + (ELLIPSIS if end < len(text) else ""))
+    return " ".join(parts)
+
+
+def _windows(text, spans, width):
+    """A window starting a little before each match, scored by the distinct words it holds."""
+    for start, _ in spans:
+        window_start = _word_boundary(text, max(0, start - width // 4), backwards=True)
+        window_end = _word_boundary(text, min(len(text), window_start + width))
+        inside = [text[s:e].lower() for s, e in spans if s >= window_start and e <= window_end]
+        yield window_start, window_end, len(set(inside)) * 100 + len(inside)
+
+
+def _word_boundary(text: str, position: int, backwards: bool = False) -> int:
+    """Move ``position`` to the nearest whitespace so no word is cut in half."""
+    if position <= 0 or position >= len(text):
+        return position
+    limit = 30
+    step = -1 if backwards else 1
+    probe = position
+    while 0 < probe < len(text) and not text[probe].isspace() and limit:
+        probe += step
+        limit -= 1
+    return probe + (1 if backwards and probe > 0 else 0) if limit else position
+
+
+def _render(text: str, start: int, end: int, spans) -> str:
+    out, cursor = [], start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        out.append(escape(text[cursor:s]))
+        out.append("<mark>" + escape(text[s:e]) + "</mark>")
+        cursor = e
+    out.append(escape(text[cursor:end]))
+    return "".join(out)
+
+
+def _flatten(html: str) -> str:
+    return " ".join(html.split())

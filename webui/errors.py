@@ -1,0 +1,48 @@
+"""Errors as users and programs should see them: JSON under /api, a page elsewhere.
+
+Never a traceback: unexpected exceptions are logged and answered with a
+generic 500 message.
+"""
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.search import IndexMissing, InvalidRequest
+
+MESSAGES_VI = {
+    404: "Không tìm thấy trang này.",
+    405: "Phương thức không được hỗ trợ.",
+    500: "Đã có lỗi xảy ra. Vui lòng thử lại sau.",
+    503: "Chỉ mục chưa sẵn sàng: hãy chạy `timkiem rebuild`.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(status: int, code: str, message: str):
+    if wants_json():
+        return jsonify(error={"code": code, "message": message}), status
+    shown = MESSAGES_VI.get(status) or f"Yêu cầu không hợp lệ: {message}"
+    return render_template("error.html", status=status, message=shown), status
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(InvalidRequest)
+    def invalid(exc):
+        return error_response(400, exc.code, exc.message)
+
+    @app.errorhandler(IndexMissing)
+    def missing(exc):
+        return error_response(503, "index_missing", str(exc))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return error_response(exc.code or 500, code, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        app.logger.exception("unexpected error on %s", request.path)
+        return error_response(500, "internal_error", "internal error; the server log has the details")
