@@ -57,12 +57,10 @@ def snippet(text: str, terms: list[QueryTerm], allow_folded: bool = True,
             break
         if all(end <= s or start >= e for s, e in chosen):
             chosen.append((start, end))
-    parts = []
-    for start, end in sorted(chosen):
-        inside = [span for span in spans if span[0] >= start and span[1] <= end]
-        html = _flatten(_render(scanned, start, end, inside))
-        parts.append((ELLIPSIS if start > 0 else "") + html + (ELLIPSIS if end < len(text) else ""))
-    return " ".join(parts)
+    html = f" {ELLIPSIS} ".join(
+        _flatten(_render(scanned, start, end, spans)) for start, end in sorted(chosen))
+    first, last = min(chosen)[0], max(chosen)[1]
+    return (ELLIPSIS if first > 0 else "") + html + (ELLIPSIS if last < len(text) else "")
 
 
 def _windows(text, spans, width):
@@ -91,7 +89,7 @@ def _render(text: str, start: int, end: int, spans) -> str:
     out, cursor = [], start
     for s, e in spans:
         if s < start or e > end:
-            continue
+            continue  # outside this fragment
         out.append(escape(text[cursor:s]))
         out.append("<mark>" + escape(text[s:e]) + "</mark>")
         cursor = e

@@ -55,8 +55,14 @@ def fold(term: str) -> str:
 
 
 def has_diacritics(text: str) -> bool:
-    """True when a letter of ``text`` carries a diacritic (or is đ)."""
-    return any(ch.isalpha() and ord(ch) > 127 and fold(ch) != ch.lower() for ch in text)
+    """True when a Latin letter of ``text`` carries a diacritic (or is đ)."""
+    return any(ord(ch) > 127 and _is_accented_latin(ch) for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _is_accented_latin(ch: str) -> bool:
+    folded = fold(ch)
+    return len(folded) == 1 and folded.isascii() and folded.isalpha()
 
 
 @lru_cache(maxsize=200_000)

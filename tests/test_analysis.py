@@ -1,0 +1,49 @@
+from indexer.analysis import index_terms, segment, syllable_term, syllables
+from indexer.corpus import read_corpus
+from tests.conftest import SEED_CORPUS
+
+
+def seed_documents():
+    problems = []
+    documents = list(read_corpus(SEED_CORPUS, problems.append))
+    assert not problems and len(documents) == 5
+    return documents
+
+
+def test_every_word_of_the_seed_corpus_maps_back_to_its_text():
+    checked = 0
+    for document in seed_documents():
+        for text in (document.title, document.body):
+            previous_end = 0
+            for word in segment(text):
+                surface = text[word.start:word.end]
+                assert [syllable_term(text[word.start + s:word.start + e]) for s, e in syllables(surface)] \
+                    == list(word.syllables), (surface, word)
+                assert word.start >= previous_end
+                previous_end = word.end
+                checked += 1
+    assert checked > 1000
+
+
+def test_pyvi_groups_compound_words():
+    words = {w.term for w in segment("Sở Công Thương tỉnh Bắc Giang phát triển công nghiệp")}
+    assert {"công_thương", "bắc_giang", "phát_triển", "công_nghiệp"} <= words
+
+
+def test_offsets_survive_old_tone_marks_and_multiple_spaces():
+    text = "Người dân  mong hoà   bình"
+    words = segment(text)
+    assert [text[w.start:w.end] for w in words][-1] == "hoà   bình"
+    assert words[-1].term == "hòa_bình"
+
+
+def test_numbers_stay_whole_and_dates_split():
+    terms = [t for t, _ in index_terms("Doanh thu 1.384,3 tỷ đồng ngày 07/5").exact]
+    assert "1.384,3" in terms
+    assert "07" in terms and "5" in terms
+
+
+def test_index_terms_hold_syllables_words_and_folded_forms_at_shared_positions():
+    terms = index_terms("Sở Công Thương")
+    assert terms.exact == (("sở", 0), ("công_thương", 1), ("công", 1), ("thương", 2))
+    assert terms.folded == (("so", 0), ("cong", 1), ("thuong", 2))

@@ -1,0 +1,92 @@
+import pytest
+
+from indexer import build, generations
+from indexer.build import rebuild
+from indexer.generations import RebuildRunning, live_generation
+from indexer.search import SearchEngine
+from tests.conftest import SEED_CORPUS
+
+
+def write_corpus(folder, documents):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in documents.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_rebuild_reports_and_swaps_generations(tmp_path):
+    index_dir = tmp_path / "index"
+    first = rebuild(SEED_CORPUS, index_dir, workers=1)
+    assert first.documents == 5 and first.skipped == 0 and first.size_bytes > 0
+    assert live_generation(index_dir).name == first.generation
+
+    corpus = write_corpus(tmp_path / "c2", {"x.txt": "Tiêu đề mới\nNội dung về thủy điện"})
+    second = rebuild(corpus, index_dir, workers=1)
+    assert live_generation(index_dir).name == second.generation != first.generation
+    assert SearchEngine(index_dir).search("thuy dien").total == 1
+    # the generation just replaced stays for readers that still use it; nothing older
+    rebuild(corpus, index_dir, workers=1)
+    names = sorted(p.name for p in index_dir.glob("gen-*"))
+    assert first.generation not in names and len(names) == 2
+
+
+def test_parallel_workers_index_the_same_as_one_process(tmp_path):
+    corpus = write_corpus(tmp_path / "c", {f"{i:03}.txt": f"Bài {i}\nCông nghiệp số {i} ở Bắc Giang và hoà bình"
+                                           for i in range(120)})
+    one = rebuild(corpus, tmp_path / "one", workers=1)
+    two = rebuild(corpus, tmp_path / "two", workers=2)
+    assert one.documents == two.documents == 120
+    for query in ("cong nghiep", "hòa bình", '"Bắc Giang"', "55"):
+        a, b = SearchEngine(tmp_path / "one").search(query), SearchEngine(tmp_path / "two").search(query)
+        assert [(h.id, h.score) for h in a.hits] == [(h.id, h.score) for h in b.hits]
+
+
+def test_crash_half_way_leaves_the_previous_index_serving(tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    rebuild(SEED_CORPUS, index_dir, workers=1)
+    before = live_generation(index_dir)
+    engine = SearchEngine(index_dir)
+    assert engine.search("Bắc Giang").total == 1
+
+    def crash(document):
+        if document.id.startswith("002"):
+            raise KeyboardInterrupt  # Ctrl-C in the middle of the build
+        return original(document)
+
+    original = build.analyse
+    monkeypatch.setattr(build, "analyse", crash)
+    with pytest.raises(KeyboardInterrupt):
+        rebuild(SEED_CORPUS, index_dir, workers=1)
+    assert live_generation(index_dir) == before
+    assert engine.search("Bắc Giang").hits[0].id.startswith("000")
+
+    monkeypatch.setattr(build, "analyse", original)
+    report = rebuild(SEED_CORPUS, index_dir, workers=1)
+    assert live_generation(index_dir).name == report.generation
+    assert len(list(index_dir.glob("gen-*"))) == 2  # the half-built one was cleaned up
+
+
+def test_second_rebuild_at_once_is_refused(tmp_path):
+    index_dir = tmp_path / "index"
+    with generations.rebuild_lock(index_dir):
+        with pytest.raises(RebuildRunning, match="another rebuild"):
+            rebuild(SEED_CORPUS, index_dir, workers=1)
+    rebuild(SEED_CORPUS, index_dir, workers=1)  # the lock is free again
+
+
+def test_duplicate_ids_later_document_wins(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.jsonl").write_text('{"id": "x", "title": "cũ", "text": "bản cũ"}\n'
+                                    '{"id": "x", "title": "mới", "text": "bản mới"}\n', encoding="utf-8")
+    report = rebuild(corpus, tmp_path / "index", workers=1)
+    assert report.documents == 1 and report.skipped == 0
+    assert any("duplicate id" in p.reason for p in report.problems)
+    hits = SearchEngine(tmp_path / "index").search("bản").hits
+    assert [h.title for h in hits] == ["mới"]
+
+
+def test_missing_corpus_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="corpus folder not found"):
+        rebuild(tmp_path / "nope", tmp_path / "index")
+    assert live_generation(tmp_path / "index") is None

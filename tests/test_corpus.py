@@ -1,0 +1,80 @@
+import codecs
+import gzip
+import json
+
+from indexer.corpus import Document, read_corpus
+from tests.conftest import SEED_CORPUS
+
+
+def read(folder):
+    problems = []
+    documents = list(read_corpus(folder, problems.append))
+    return documents, problems
+
+
+def test_seed_corpus_titles_and_ids():
+    documents, problems = read(SEED_CORPUS)
+    assert not problems
+    first = documents[0]
+    assert first.id == "000_6193fe72d397037f.txt"
+    assert first.title.startswith("Đại hội Đảng bộ Sở Công thương tỉnh Bắc Giang")
+    assert first.body.startswith("Trong 2 ngày 7 và 8/5")
+
+
+def test_nested_folders_markdown_and_encodings(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "note.md").write_text("\n\n# Tiêu đề\nNội dung.\n", encoding="utf-8")
+    (tmp_path / "bom.txt").write_bytes(codecs.BOM_UTF8 + "Có BOM\nThân bài".encode())
+    (tmp_path / "utf16.txt").write_bytes("Văn bản UTF-16\nThân bài".encode("utf-16"))
+    (tmp_path / ".hidden.txt").write_text("ẩn\nkhông đọc")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n")
+    documents, problems = read(tmp_path)
+    assert not problems
+    assert {d.id: d.title for d in documents} == {
+        "a/b/note.md": "Tiêu đề", "bom.txt": "Có BOM", "utf16.txt": "Văn bản UTF-16"}
+
+
+def test_bad_files_are_reported_and_skipped(tmp_path):
+    (tmp_path / "good.txt").write_text("Tốt\nnội dung")
+    (tmp_path / "empty.txt").write_text("  \n\n")
+    (tmp_path / "latin1.txt").write_bytes("Tiêu\ncafé".encode("latin-1"))
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02abc")
+    documents, problems = read(tmp_path)
+    assert [d.id for d in documents] == ["good.txt"]
+    reasons = {p.path: p.reason for p in problems}
+    assert reasons["empty.txt"] == "empty file"
+    assert "not UTF-8" in reasons["latin1.txt"]
+    assert "binary" in reasons["binary.txt"]
+
+
+def test_jsonl_records_and_bad_lines(tmp_path):
+    lines = [
+        json.dumps({"id": "a", "title": "Tin A", "text": "Nội dung A", "source": "Báo", "category": "Xã hội",
+                    "date": "2024-01-02", "url": "https://x.vn/a"}, ensure_ascii=False),
+        "{not json",
+        "[1, 2]",
+        json.dumps({"title": "không có id", "text": "x"}),
+        json.dumps({"id": 7, "title": "", "text": "Chỉ có thân bài"}),
+        json.dumps({"id": "b", "title": 5, "text": "x"}),
+        "",
+    ]
+    (tmp_path / "news.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    with gzip.open(tmp_path / "more.jsonl.gz", "wt", encoding="utf-8") as stream:
+        stream.write(json.dumps({"id": "g", "title": "Nén", "text": "gzip"}) + "\n")
+    documents, problems = read(tmp_path)
+    assert documents[0] == Document("g", "Nén", "gzip")
+    assert documents[1] == Document("a", "Tin A", "Nội dung A", "2024-01-02", "Báo", "https://x.vn/a", "Xã hội")
+    assert documents[2].id == "7" and documents[2].title == ""
+    assert [(p.path, p.line) for p in problems] == [("news.jsonl", 2), ("news.jsonl", 3), ("news.jsonl", 4),
+                                                   ("news.jsonl", 6)]
+    assert "invalid JSON" in problems[0].reason
+    assert "JSON object" in problems[1].reason
+    assert '"id"' in problems[2].reason
+    assert '"title" must be a string' in problems[3].reason
+
+
+def test_truncated_gzip_is_reported(tmp_path):
+    data = gzip.compress(b'{"id": "1", "title": "t", "text": "x"}\n' * 1000)
+    (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) // 2])
+    documents, problems = read(tmp_path)
+    assert problems and problems[0].path == "cut.jsonl.gz"

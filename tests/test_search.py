@@ -1,0 +1,102 @@
+import pytest
+
+from indexer.search import InvalidRequest
+
+
+def ids(results):
+    return [hit.id for hit in results.hits]
+
+
+@pytest.mark.parametrize("query, first", [
+    ("Bắc Giang", "000_"), ("Long An", "003_"), ("Vĩnh Phúc", "004_"),
+    ("bac giang", "000_"), ("long an", "003_"), ("vinh phuc", "004_"),
+])
+def test_place_names_rank_their_article_first(seed_engine, query, first):
+    assert ids(seed_engine.search(query))[0].startswith(first)
+
+
+def test_unaccented_queries_find_what_accented_ones_find(seed_engine):
+    for accented, plain in [("công thương", "cong thuong"), ("Đại hội Đảng bộ", "Dai hoi Dang bo"),
+                            ("Bắc Giang", "bac giang")]:
+        assert set(ids(seed_engine.search(accented))) == set(ids(seed_engine.search(plain)))
+    assert seed_engine.search("cong thuong").total == 5
+
+
+def test_single_syllable_finds_compound_words(seed_engine):
+    # "thương" alone finds every article, all of which say "Công Thương"
+    assert seed_engine.search("thương").total == 5
+
+
+def test_exact_diacritics_rank_above_folded_matches(mini_engine):
+    assert ids(mini_engine.search("đường"))[0] == "duong.txt"
+    assert ids(mini_engine.search("dương"))[0] == "duong-lieu.txt"
+    assert {"duong.txt", "duong-lieu.txt"} <= set(ids(mini_engine.search("duong")))
+
+
+def test_a_wrong_accent_still_finds_the_word(seed_engine):
+    assert seed_engine.search("cộng thương").total == 5
+
+
+def test_old_and_new_tone_placement_match_each_other(mini_engine):
+    for query in ("hòa bình", "hoà bình", "thủy lợi", "thuỷ lợi", "khỏe", "khoẻ"):
+        assert ids(mini_engine.search(query)) == ["hoa-binh-old-tones.txt"], query
+
+
+def test_all_words_rank_before_some_words(seed_engine):
+    results = seed_engine.search("Long An Vĩnh Phúc")
+    with_all = [h.id for h in results.hits if "Long An" in h.snippet and "Vĩnh Phúc" in h.snippet]
+    assert results.total >= 3
+    # documents holding every word come first; others still follow
+    assert ids(seed_engine.search("Bắc Giang thủy điện"))[0].startswith("000_")
+    assert seed_engine.search("Bắc Giang thủy điện").total > 1
+    assert with_all == ids(results)[:len(with_all)]
+
+
+def test_quoted_phrase_and_exclusion(seed_engine):
+    everything = set(ids(seed_engine.search("công thương")))
+    without_long_an = set(ids(seed_engine.search('công thương -"Long An"')))
+    long_an = set(ids(seed_engine.search('"Long An"')))
+    assert long_an and without_long_an == everything - long_an
+    assert ids(seed_engine.search('"Ban Chấp hành"')) == ["003_d5561cf7ca1d1a0e.txt"]
+    assert ids(seed_engine.search('"Ban Chấp hành" -Long')) == []
+    party = set(ids(seed_engine.search('"Đảng bộ"')))
+    assert set(ids(seed_engine.search('"Đảng bộ" -long'))) == party - {"003_d5561cf7ca1d1a0e.txt"}
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "(((", "AND", "title:", "OR OR", "*", "?", "công?", "a:b:c",
+                                   "-", '""', "\\", "NOT công", "giang)"])
+def test_unparseable_queries_are_searched_as_words(seed_engine, query):
+    results = seed_engine.search(query)
+    assert results.total >= 0
+    assert ids(seed_engine.search("công?")) == ids(seed_engine.search("công"))
+
+
+def test_pagination_and_total(seed_engine):
+    full = ids(seed_engine.search("công thương", per_page=10))
+    pages = [ids(seed_engine.search("công thương", page=p, per_page=2)) for p in (1, 2, 3)]
+    assert sum(pages, []) == full
+    third = seed_engine.search("công thương", page=3, per_page=2)
+    assert third.total == 5 and third.pages == 3 and len(third.hits) == 1
+    assert seed_engine.search("công thương", page=4, per_page=2).hits == []
+
+
+def test_results_report_time_and_metadata(mini_engine):
+    results = mini_engine.search("giá xăng")
+    hit = results.hits[0]
+    assert hit.id == "n-1" and hit.source == "Báo A" and hit.category == "Kinh tế" and hit.date == "2024-05-01"
+    assert hit.source_url == "https://example.vn/xang"
+    assert results.took_ms > 0
+
+
+@pytest.mark.parametrize("page, per_page, code", [(0, 10, "bad_page"), (1, 0, "bad_per_page"),
+                                                  (1, 101, "bad_per_page"), (2000, 10, "page_too_deep")])
+def test_bad_paging_is_refused(seed_engine, page, per_page, code):
+    with pytest.raises(InvalidRequest) as refused:
+        seed_engine.search("công", page=page, per_page=per_page)
+    assert refused.value.code == code
+
+
+def test_document_view_highlights_query(seed_engine):
+    view = seed_engine.document("003_d5561cf7ca1d1a0e.txt", "long an")
+    assert "<mark>Long An</mark>" in view.body_html
+    assert seed_engine.document("missing.txt") is None
