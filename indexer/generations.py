@@ -5,7 +5,7 @@ Layout of an index folder::
     index/
       CURRENT            name of the live generation (replaced with one rename)
       gen-<time>-<pid>/  one complete Whoosh index each
-      .rebuild.lock      held (flock) by the running rebuild
+      .rebuild.lock      locked (POSIX lock: not inherited by worker processes) by the running rebuild
 
 A rebuild writes a fresh generation folder and only then replaces CURRENT, so a
 crash at any point leaves the previous generation live.  Readers notice the
@@ -50,12 +50,12 @@ def live_generation(index_dir: Path) -> Path | None:
 
 @contextmanager
 def rebuild_lock(index_dir: Path):
-    """Exclusive right to write generations; released even if the process is killed."""
+    """Exclusive right to write generations; released when the process ends, even by kill -9."""
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     with open(Path(index_dir) / LOCK, "a+") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, PermissionError):
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
             raise RebuildRunning(

@@ -1,0 +1,102 @@
+"""The JSON API contract and the HTML pages, through Flask's test client."""
+
+import pytest
+
+
+def test_search_contract(client):
+    response = client.get("/api/search?q=cong+thuong&per_page=2")
+    assert response.status_code == 200
+    assert response.content_type == "application/json"
+    body = response.get_json()
+    assert {"query", "total", "page", "per_page", "took_ms", "hits", "suggestion"} <= body.keys()
+    assert body["query"] == "cong thuong" and body["total"] == 5 and body["page"] == 1 and body["per_page"] == 2
+    assert len(body["hits"]) == 2
+    for hit in body["hits"]:
+        assert {"id", "title", "score", "snippet", "url"} <= hit.keys()
+        assert "<mark>" in hit["snippet"]
+        assert hit["url"].startswith("/doc/")
+        assert client.get(hit["url"]).status_code == 200
+    assert body["hits"][0]["score"] >= body["hits"][1]["score"]
+
+
+@pytest.mark.parametrize("query, code", [
+    ("q=abc&page=0", "bad_page"), ("q=abc&page=abc", "bad_page"), ("q=abc&per_page=100000", "bad_per_page"),
+    ("", "missing_query"), ("q=+++", "missing_query"), ("q=" + "a" * 501, "query_too_long"),
+    ("q=abc&page=99999", "page_too_deep"),
+])
+def test_bad_parameters_get_a_json_400(client, query, code):
+    response = client.get("/api/search?" + query)
+    assert response.status_code == 400
+    assert response.content_type == "application/json"
+    assert response.get_json()["error"]["code"] == code
+    assert response.get_json()["error"]["message"]
+
+
+def test_unknown_api_path_is_json_404(client):
+    response = client.get("/api/nothing")
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
+
+
+def test_health(client):
+    assert client.get("/healthz").get_json() == {"status": "ok", "documents": 5}
+
+
+def test_search_page_shows_results_with_marks(client):
+    html = client.get("/?q=bac+giang").get_data(as_text=True)
+    assert 'lang="vi"' in html
+    assert "1 kết quả" in html
+    assert "<mark>Bắc Giang</mark>" in html
+    assert 'href="/doc/000_6193fe72d397037f.txt?q=bac%20giang"' in html
+
+
+def test_empty_result_page_helps(client):
+    response = client.get("/?q=xyzzyqwerty")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Không tìm thấy kết quả nào" in html and "không dấu" in html
+
+
+def test_pagination_links(client):
+    html = client.get("/?q=cong+thuong&per_page=2&page=2").get_data(as_text=True)
+    assert 'aria-current="page">2<' in html
+    assert "page=1" in html and "page=3" in html
+
+
+def test_bad_page_parameter_on_html_page_is_a_400_page(client):
+    response = client.get("/?q=abc&page=-1")
+    assert response.status_code == 400
+    assert "text/html" in response.content_type
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_document_page(client):
+    response = client.get("/doc/003_d5561cf7ca1d1a0e.txt?q=long+an")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<mark>Long An</mark>" in html
+    assert "Quay lại kết quả tìm kiếm" in html
+    assert client.get("/doc/no-such-document").status_code == 404
+
+
+def test_api_document(client):
+    body = client.get("/api/doc/000_6193fe72d397037f.txt?q=bac+giang").get_json()
+    assert body["id"] == "000_6193fe72d397037f.txt" and "<mark>Bắc Giang</mark>" in body["body_html"]
+    assert client.get("/api/doc/nothing").status_code == 404
+
+
+def test_security_headers(client):
+    headers = client.get("/").headers
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_html_in_documents_and_queries_is_shown_as_text(mini_index):
+    from webui import create_app
+
+    mini = create_app({"INDEX_DIR": mini_index}).test_client()
+    page = mini.get("/?q=<script>alert(1)</script>+độc+hại").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    document = mini.get("/doc/n-3").get_data(as_text=True)
+    assert "<img src=x" not in document and "&lt;img src=x onerror=alert(2)&gt;" in document
+    assert 'href="javascript:' not in document
