@@ -5,7 +5,7 @@ Layout of an index folder::
     index/
       CURRENT            name of the live generation (replaced with one rename)
       gen-<time>-<pid>/  one complete Whoosh index each
-      .rebuild.lock      locked (POSIX lock: not inherited by worker processes) by the running rebuild
+      .rebuild.lock      held (flock) by the running rebuild
 
 A rebuild writes a fresh generation folder and only then replaces CURRENT, so a
 crash at any point leaves the previous generation live.  Readers notice the
@@ -48,14 +48,28 @@ def live_generation(index_dir: Path) -> Path | None:
     return path
 
 
+_held_locks: set[int] = set()  # descriptors of locks this process holds
+
+
+def _drop_inherited_locks() -> None:
+    """In a forked worker: close the parent's lock descriptors, so that the lock
+    dies with the parent even if a worker outlives it (kill -9)."""
+    for descriptor in _held_locks:
+        os.close(descriptor)
+    _held_locks.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
 @contextmanager
 def rebuild_lock(index_dir: Path):
     """Exclusive right to write generations; released when the process ends, even by kill -9."""
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     with open(Path(index_dir) / LOCK, "a+") as handle:
         try:
-            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except (BlockingIOError, PermissionError):
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
             raise RebuildRunning(
@@ -65,9 +79,11 @@ def rebuild_lock(index_dir: Path):
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
+        _held_locks.add(handle.fileno())
         try:
             yield
         finally:
+            _held_locks.discard(handle.fileno())
             handle.truncate(0)
 
 
