@@ -26,6 +26,9 @@ _NUMBER = r"\d+(?:[.,]\d+)+"
 SYLLABLE = re.compile(rf"{_NUMBER}|[^\W_]+")
 # What pyvi's model was trained on: syllables plus single punctuation marks.
 _MODEL_TOKEN = re.compile(rf"({_NUMBER}|[^\W_]+)|[^\w\s]|_")
+# The model sees at most this many tokens at once: a text without line breaks
+# would otherwise become one sequence as long as the document (memory grows with it).
+MAX_SEQUENCE = 1000
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,7 @@ def segment(text: str) -> list[Word]:
             (m.start(), m.end(), m.group(1) is not None)
             for m in _MODEL_TOKEN.finditer(canon, line.start(), line.end())
         ]
-        if tokens:
-            sequences.append(tokens)
+        sequences += [tokens[i:i + MAX_SEQUENCE] for i in range(0, len(tokens), MAX_SEQUENCE)]
     if not sequences:
         return []
     labels = _model_labels(canon, sequences)

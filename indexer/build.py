@@ -61,17 +61,10 @@ def rebuild(corpus_dir: Path, index_dir: Path, fold: bool = True, workers: int |
         generations.remove_unused(index_dir, keep={generations.live_generation(index_dir)})
         documents = unique_documents(read_corpus(corpus_dir, problem), problem)
         generation = generations.new_generation(index_dir)
-        ix = whoosh_index.create_in(str(generation), build_schema(fold))
-        writer = ix.writer(limitmb=256)
         try:
-            for done, (document, title_terms, body_terms) in enumerate(
-                    _analysed(documents, workers or default_workers()), start=1):
-                writer.add_document(**_fields(document, title_terms, body_terms, fold))
-                if progress:
-                    progress(done, len(documents))
-            writer.commit()
+            _write_generation(generation, documents, fold, workers or default_workers(), progress)
         except BaseException:
-            writer.cancel()
+            generations.discard(generation)
             raise
         generations.publish(index_dir, generation)
     report.documents = len(documents)
@@ -79,6 +72,21 @@ def rebuild(corpus_dir: Path, index_dir: Path, fold: bool = True, workers: int |
     report.size_bytes = sum(f.stat().st_size for f in generation.iterdir())
     report.seconds = time.monotonic() - started
     return report
+
+
+def _write_generation(generation: Path, documents: list[Document], fold: bool, workers: int,
+                      progress: Progress | None) -> None:
+    ix = whoosh_index.create_in(str(generation), build_schema(fold))
+    writer = ix.writer(limitmb=256)
+    try:
+        for done, (document, title_terms, body_terms) in enumerate(_analysed(documents, workers), start=1):
+            writer.add_document(**_fields(document, title_terms, body_terms, fold))
+            if progress:
+                progress(done, len(documents))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
 
 
 def unique_documents(documents, on_problem) -> list[Document]:

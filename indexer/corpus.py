@@ -23,6 +23,9 @@ from indexer.text import clean
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 OPTIONAL_FIELDS = ("date", "source", "url", "category")
+# A larger document takes minutes to segment and cannot be shown usefully on one
+# page; Elasticsearch refuses requests over 100 MB for similar reasons.
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,17 @@ def _corpus_files(root: Path) -> list[Path]:
     return found
 
 
+def _too_large(size: int) -> str:
+    return (f"document too large ({size / 2**20:.0f} MB; the limit is "
+            f"{MAX_DOCUMENT_BYTES / 2**20:.0f} MB): split it into smaller files")
+
+
 def _read_text_file(path: Path, relative: str, on_problem: ProblemHandler) -> Document | None:
     try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            on_problem(Problem(relative, None, _too_large(size)))
+            return None
         text = clean(decode(path.read_bytes()))
     except (OSError, UndecodableError) as exc:
         on_problem(Problem(relative, None, _reason(exc)))
@@ -119,6 +131,9 @@ def _read_jsonl(path: Path, relative: str, on_problem: ProblemHandler) -> Iterat
         with opener(path, "rb") as stream:
             for number, raw in enumerate(stream, start=1):
                 if not raw.strip():
+                    continue
+                if len(raw) > MAX_DOCUMENT_BYTES:
+                    on_problem(Problem(relative, number, _too_large(len(raw))))
                     continue
                 try:
                     yield _jsonl_document(raw)

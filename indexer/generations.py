@@ -107,6 +107,11 @@ def publish(index_dir: Path, generation: Path) -> None:
     remove_unused(index_dir, keep={generation, previous})
 
 
+def discard(generation: Path) -> None:
+    """Remove a generation that failed half way (best effort: the next rebuild retries)."""
+    shutil.rmtree(generation, ignore_errors=True)
+
+
 def remove_unused(index_dir: Path, keep: set) -> None:
     """Delete generation folders not in ``keep`` (the caller holds the rebuild lock)."""
     keep_names = {path.name for path in keep if path is not None}
@@ -137,18 +142,17 @@ class LiveIndex:
         self._local = threading.local()
 
     def searcher(self, **kwargs):
-        """A Whoosh searcher on the live generation, owned by the calling thread."""
+        """(generation name, Whoosh searcher) of the live generation, owned by the calling thread."""
         generation = live_generation(self.index_dir)
         if generation is None:
             raise IndexMissing(f"no index in {self.index_dir}: run `timkiem rebuild` first")
         cached = getattr(self._local, "searcher", None)
         if cached is not None and cached[0] == generation.name:
-            return cached[1]
+            return cached
         if cached is not None:
             cached[1].close()
-        searcher = self._index(generation).searcher(**kwargs)
-        self._local.searcher = (generation.name, searcher)
-        return searcher
+        self._local.searcher = (generation.name, self._index(generation).searcher(**kwargs))
+        return self._local.searcher
 
     def _index(self, generation: Path):
         with self._lock:

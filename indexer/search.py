@@ -67,6 +67,7 @@ class SearchResults:
     took_ms: float
     hits: list[Hit] = field(default_factory=list)
     suggestion: str | None = None
+    generation: str = ""  # the index generation that answered
 
     @property
     def pages(self) -> int:
@@ -114,9 +115,10 @@ class SearchEngine:
         """Raises InvalidRequest for bad parameters and IndexMissing before the first rebuild."""
         started = time.perf_counter()
         validate(query, page, per_page)
-        searcher = self._searcher()
+        generation, searcher = self._searcher()
         parsed = parse(query)
-        results = SearchResults(query=clean(query).strip(), total=0, page=page, per_page=per_page, took_ms=0.0)
+        results = SearchResults(query=clean(query).strip(), total=0, page=page, per_page=per_page, took_ms=0.0,
+                                generation=generation)
         if not parsed.is_empty():
             fold_on = has_folding(searcher.schema)
             builder = _QueryBuilder(parsed, fold_on)
@@ -129,7 +131,7 @@ class SearchEngine:
 
     def document(self, doc_id: str, query: str = "") -> DocumentView | None:
         """The stored document with the query's words marked, or None if there is no such id."""
-        searcher = self._searcher()
+        _, searcher = self._searcher()
         stored = searcher.document(id=doc_id)
         if stored is None:
             return None
@@ -145,7 +147,7 @@ class SearchEngine:
         )
 
     def document_count(self) -> int:
-        return self._searcher().doc_count()
+        return self._searcher()[1].doc_count()
 
 
 def _ranked(searcher, builder, limit):

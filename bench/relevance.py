@@ -1,0 +1,162 @@
+"""Relevance of timkiem's ranking on a judged set, against plain BM25 baselines.
+
+    .venv/bin/python bench/relevance.py [--set DIR] [--distractors FILE] [--distractor-count N]
+
+The set is a folder in the xquad-vi format (corpus.jsonl, queries.jsonl,
+queries_noaccent.jsonl, qrels.tsv).  It runs twice: the set alone, and the set
+plus N news articles as distractors.  timkiem is measured through the product
+itself: `rebuild` of the documents, then the search call the JSON API makes.
+Baselines, on the same documents: BM25 (k1=1.2, b=0.75) over lower-cased
+syllables (\\w+), on the text as is and with both sides folded (no diacritics).
+"""
+
+import argparse
+import json
+import math
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._shared import shared_path  # noqa: E402
+from indexer.build import rebuild  # noqa: E402
+from indexer.search import MAX_PER_PAGE, SearchEngine  # noqa: E402
+from indexer.text import fold  # noqa: E402
+
+DEPTH = 100
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", type=Path, help="judged set folder (default: ../shared/eval-dev/xquad-vi)")
+    parser.add_argument("--distractors", type=Path,
+                        help="JSONL of extra documents (default: ../shared/corpus-large/vntc/vntc-train-00.jsonl)")
+    parser.add_argument("--distractor-count", type=int, default=10_000)
+    parser.add_argument("--skip-alone", action="store_true", help="only the setting with distractors")
+    args = parser.parse_args()
+    judged = args.set or shared_path("eval-dev/xquad-vi")
+    distractors = args.distractors or shared_path("corpus-large/vntc/vntc-train-00.jsonl")
+
+    qrels = read_qrels(judged / "qrels.tsv")
+    query_sets = {"accented": read_queries(judged / "queries.jsonl"),
+                  "unaccented": read_queries(judged / "queries_noaccent.jsonl")}
+    settings = [] if args.skip_alone else [("set alone", 0)]
+    settings.append((f"set + {args.distractor_count:,} distractors", args.distractor_count))
+    rows = []
+    for name, count in settings:
+        with tempfile.TemporaryDirectory(prefix="timkiem-relevance-") as work:
+            corpus = Path(work) / "corpus"
+            corpus.mkdir()
+            shutil.copy(judged / "corpus.jsonl", corpus / "set.jsonl")
+            if count:
+                copy_lines(distractors, corpus / "distractors.jsonl", count)
+            documents = [json.loads(line) for path in sorted(corpus.iterdir())
+                         for line in path.open(encoding="utf-8") if line.strip()]
+            started = time.monotonic()
+            report = rebuild(corpus, Path(work) / "index")
+            print(f"[{name}] indexed {report.documents} documents in {report.seconds:.0f} s", file=sys.stderr)
+            engine = SearchEngine(Path(work) / "index")
+            baselines = {"BM25 syllables": Bm25(documents, folded=False),
+                         "BM25 syllables, folded": Bm25(documents, folded=True)}
+            for kind, queries in query_sets.items():
+                for ranker, run in [("timkiem", lambda q: timkiem_ranking(engine, q))] + [
+                        (label, bm25.ranking) for label, bm25 in baselines.items()]:
+                    clock = time.monotonic()
+                    metrics = evaluate(run, queries, qrels)
+                    rows.append((name, kind, ranker, metrics, time.monotonic() - clock))
+            print(f"[{name}] done in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    print_table(rows)
+
+
+def timkiem_ranking(engine: SearchEngine, query: str) -> list[str]:
+    results = engine.search(query[:500], per_page=MAX_PER_PAGE)
+    return [hit.id for hit in results.hits]
+
+
+class Bm25:
+    """Plain BM25 over lower-cased \\w+ syllables (optionally folded), the usual idf."""
+
+    def __init__(self, documents, folded: bool, k1: float = 1.2, b: float = 0.75):
+        self.folded = folded
+        self.ids = [d["id"] for d in documents]
+        self.postings: dict[str, list[tuple[int, int]]] = {}
+        lengths = []
+        for number, document in enumerate(documents):
+            counts = Counter(self.terms(f"{document.get('title', '')} {document.get('text', '')}"))
+            lengths.append(sum(counts.values()))
+            for term, count in counts.items():
+                self.postings.setdefault(term, []).append((number, count))
+        average = sum(lengths) / len(lengths)
+        self.norms = [k1 * (1 - b + b * length / average) for length in lengths]
+        self.k1 = k1
+        total = len(documents)
+        self.idf = {t: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
+
+    def terms(self, text: str) -> list[str]:
+        words = re.findall(r"\w+", text.lower())
+        return [fold(w) for w in words] if self.folded else words
+
+    def ranking(self, query: str) -> list[str]:
+        scores: dict[int, float] = {}
+        for term in set(self.terms(query)):
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            for number, count in self.postings[term]:
+                scores[number] = scores.get(number, 0.0) + idf * count * (self.k1 + 1) / (count + self.norms[number])
+        best = sorted(scores.items(), key=lambda item: -item[1])[:DEPTH]
+        return [self.ids[number] for number, _ in best]
+
+
+def evaluate(run, queries, qrels) -> dict[str, float]:
+    totals = Counter()
+    for qid, text in queries:
+        relevant = qrels.get(qid, set())
+        ranking = run(text)
+        gains = [1.0 if doc in relevant else 0.0 for doc in ranking[:10]]
+        ideal = sum(1 / math.log2(i + 2) for i in range(min(len(relevant), 10)))
+        totals["nDCG@10"] += sum(g / math.log2(i + 2) for i, g in enumerate(gains)) / ideal if ideal else 0
+        first = next((i for i, doc in enumerate(ranking[:10]) if doc in relevant), None)
+        totals["MRR@10"] += 1 / (first + 1) if first is not None else 0
+        totals["Recall@10"] += len(relevant & set(ranking[:10])) / len(relevant) if relevant else 0
+        totals["Recall@100"] += len(relevant & set(ranking[:100])) / len(relevant) if relevant else 0
+    return {name: value / len(queries) for name, value in totals.items()}
+
+
+def print_table(rows) -> None:
+    print("| setting | queries | ranker | nDCG@10 | MRR@10 | Recall@10 | Recall@100 | seconds |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for setting, kind, ranker, m, seconds in rows:
+        print(f"| {setting} | {kind} | {ranker} | {m['nDCG@10']:.3f} | {m['MRR@10']:.3f} | "
+              f"{m['Recall@10']:.3f} | {m['Recall@100']:.3f} | {seconds:.0f} |")
+
+
+def read_queries(path: Path) -> list[tuple[str, str]]:
+    records = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    return [(r["qid"], r["query"]) for r in records]
+
+
+def read_qrels(path: Path) -> dict[str, set[str]]:
+    qrels: dict[str, set[str]] = {}
+    for line in path.open(encoding="utf-8"):
+        parts = line.split("\t")
+        if len(parts) >= 3 and float(parts[2]) > 0:
+            qrels.setdefault(parts[0], set()).add(parts[1])
+    return qrels
+
+
+def copy_lines(source: Path, target: Path, count: int) -> None:
+    with source.open(encoding="utf-8") as read, target.open("w", encoding="utf-8") as write:
+        for number, line in enumerate(read):
+            if number >= count:
+                break
+            write.write(line)
+
+
+if __name__ == "__main__":
+    main()
