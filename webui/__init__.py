@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import PathConverter
 
 from indexer.search import SearchEngine
 from webui import api, views
@@ -19,6 +20,13 @@ SECURITY_HEADERS = {
 }
 
 
+class DocumentIdConverter(PathConverter):
+    """Any document id, even with leading, doubled or trailing slashes."""
+
+    regex = ".+"
+    part_isolating = False  # werkzeug would guess True: the regex has no "/"
+
+
 def create_app(config: dict | None = None) -> Flask:
     """The app; ``config["INDEX_DIR"]`` names the index folder (default ./index)."""
     app = Flask(__name__)
@@ -26,6 +34,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["JSON_AS_ASCII"] = False
     app.config.update(config or {})
     app.json.ensure_ascii = False
+    app.url_map.converters["doc_id"] = DocumentIdConverter
+    app.url_map.merge_slashes = False
     app.extensions["search_engine"] = SearchEngine(app.config["INDEX_DIR"])
     app.extensions["search_engine"].warm_up()
     app.register_blueprint(views.blueprint)

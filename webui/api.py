@@ -26,8 +26,10 @@ def search():
     return jsonify(results_json(engine().search(query, page=page, per_page=per_page)))
 
 
-@blueprint.get("/api/doc/<path:doc_id>")
+@blueprint.get("/api/doc/", defaults={"doc_id": None})
+@blueprint.get("/api/doc/<doc_id:doc_id>")
 def document(doc_id):
+    doc_id = doc_id if doc_id is not None else request.args.get("id", "")
     view = engine().document(doc_id, request.args.get("q", ""))
     if view is None:
         abort(404, description=f"no document with id {doc_id!r}")

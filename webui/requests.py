@@ -29,6 +29,13 @@ def search_params() -> tuple[str, int, int]:
 
 
 def document_url(doc_id: str, query: str = "") -> str:
-    """The document page; the id is one quoted path segment so ids with '/' or '..' survive."""
-    url = url_for("views.home") + "doc/" + quote(doc_id, safe="")
-    return url + ("?q=" + quote(query, safe="") if query else "")
+    """The document page: /doc/<id> for path-like ids, /doc/?id=… for ids that clients
+    would rewrite in a path (empty or dot segments, leading or doubled slashes)."""
+    segments = doc_id.split("/")
+    if all(segment not in ("", ".", "..") for segment in segments):
+        url = url_for("views.home") + "doc/" + quote(doc_id, safe="/")
+        separator = "?"
+    else:
+        url = url_for("views.home") + "doc/?id=" + quote(doc_id, safe="")
+        separator = "&"
+    return url + (separator + "q=" + quote(query, safe="") if query else "")

@@ -19,8 +19,10 @@ def home():
     )
 
 
-@blueprint.get("/doc/<path:doc_id>")
+@blueprint.get("/doc/", defaults={"doc_id": None})
+@blueprint.get("/doc/<doc_id:doc_id>")
 def document(doc_id):
+    doc_id = doc_id if doc_id is not None else request.args.get("id", "")
     query = request.args.get("q", "")
     view = engine().document(doc_id, query)
     if view is None:
