@@ -78,3 +78,27 @@ def test_truncated_gzip_is_reported(tmp_path):
     (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) // 2])
     documents, problems = read(tmp_path)
     assert problems and problems[0].path == "cut.jsonl.gz"
+
+
+def test_documents_over_the_size_limit_are_reported_without_being_read(tmp_path):
+    from indexer.corpus import MAX_DOCUMENT_BYTES
+
+    with open(tmp_path / "huge.txt", "wb") as huge:
+        huge.truncate(20 * MAX_DOCUMENT_BYTES)  # 200 MB, sparse: costs no disk
+    (tmp_path / "big.jsonl").write_text(
+        '{"id": "ok", "title": "Nhỏ", "text": "nội dung"}\n'
+        + '{"id": "big", "title": "Lớn", "text": "' + "chữ " * (MAX_DOCUMENT_BYTES // 4) + '"}\n', encoding="utf-8")
+    (tmp_path / "small.txt").write_text("Tiêu đề\nnội dung", encoding="utf-8")
+    documents, problems = read(tmp_path)
+    assert [d.id for d in documents] == ["ok", "small.txt"]
+    assert [(p.path, p.line) for p in problems] == [("big.jsonl", 2), ("huge.txt", None)]
+    assert all("too large" in p.reason and "split it" in p.reason for p in problems)
+
+
+def test_a_long_text_without_line_breaks_is_segmented_in_bounded_pieces():
+    from indexer.analysis import MAX_SEQUENCE, segment
+
+    text = "Công nghiệp Bắc Giang phát triển. " * (MAX_SEQUENCE // 2)
+    words = segment(text)
+    assert sum(len(w.syllables) for w in words) == 6 * (MAX_SEQUENCE // 2)
+    assert {w.term for w in words} >= {"công_nghiệp", "bắc_giang", "phát_triển"}
