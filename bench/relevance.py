@@ -23,8 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._shared import shared_path  # noqa: E402
+from bench._shared import default_bench_index, shared_path  # noqa: E402
 from indexer.build import rebuild  # noqa: E402
+from indexer.generations import live_generation  # noqa: E402
 from indexer.search import MAX_PER_PAGE, SearchEngine  # noqa: E402
 from indexer.text import fold  # noqa: E402
 
@@ -38,6 +39,8 @@ def main() -> None:
                         help="JSONL of extra documents (default: ../shared/corpus-large/vntc/vntc-train-00.jsonl)")
     parser.add_argument("--distractor-count", type=int, default=10_000)
     parser.add_argument("--skip-alone", action="store_true", help="only the setting with distractors")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="rebuild the indexes kept from the last run (needed after analysis changes)")
     args = parser.parse_args()
     judged = args.set or shared_path("eval-dev/xquad-vi")
     distractors = args.distractors or shared_path("corpus-large/vntc/vntc-train-00.jsonl")
@@ -49,6 +52,7 @@ def main() -> None:
     settings.append((f"set + {args.distractor_count:,} distractors", args.distractor_count))
     rows = []
     for name, count in settings:
+        index_dir = default_bench_index(f"relevance-{judged.name}-{count}")
         with tempfile.TemporaryDirectory(prefix="timkiem-relevance-") as work:
             corpus = Path(work) / "corpus"
             corpus.mkdir()
@@ -57,19 +61,21 @@ def main() -> None:
                 copy_lines(distractors, corpus / "distractors.jsonl", count)
             documents = [json.loads(line) for path in sorted(corpus.iterdir())
                          for line in path.open(encoding="utf-8") if line.strip()]
-            started = time.monotonic()
-            report = rebuild(corpus, Path(work) / "index")
-            print(f"[{name}] indexed {report.documents} documents in {report.seconds:.0f} s", file=sys.stderr)
-            engine = SearchEngine(Path(work) / "index")
-            baselines = {"BM25 syllables": Bm25(documents, folded=False),
-                         "BM25 syllables, folded": Bm25(documents, folded=True)}
-            for kind, queries in query_sets.items():
-                for ranker, run in [("timkiem", lambda q: timkiem_ranking(engine, q))] + [
-                        (label, bm25.ranking) for label, bm25 in baselines.items()]:
-                    clock = time.monotonic()
-                    metrics = evaluate(run, queries, qrels)
-                    rows.append((name, kind, ranker, metrics, time.monotonic() - clock))
-            print(f"[{name}] done in {time.monotonic() - started:.0f} s", file=sys.stderr)
+            if args.rebuild or live_generation(index_dir) is None:
+                report = rebuild(corpus, index_dir)
+                print(f"[{name}] indexed {report.documents} documents in {report.seconds:.0f} s", file=sys.stderr)
+            else:
+                print(f"[{name}] reusing {index_dir} (--rebuild to build it anew)", file=sys.stderr)
+        engine = SearchEngine(index_dir)
+        engine.warm_up()
+        baselines = {"BM25 syllables": Bm25(documents, folded=False),
+                     "BM25 syllables, folded": Bm25(documents, folded=True)}
+        for kind, queries in query_sets.items():
+            for ranker, run in [("timkiem", lambda q: timkiem_ranking(engine, q))] + [
+                    (label, bm25.ranking) for label, bm25 in baselines.items()]:
+                clock = time.monotonic()
+                metrics = evaluate(run, queries, qrels)
+                rows.append((name, kind, ranker, metrics, time.monotonic() - clock))
     print_table(rows)
 
 

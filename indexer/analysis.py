@@ -17,6 +17,7 @@ this module's name and the class name stable.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
 
@@ -57,7 +58,9 @@ def syllables(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in SYLLABLE.finditer(text)]
 
 
+@lru_cache(maxsize=200_000)
 def syllable_term(surface: str) -> str:
+    """The indexed form of one syllable: canonical tones, lower case."""
     return canonical_tones(surface).lower()
 
 

@@ -21,6 +21,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from whoosh import index as whoosh_index
 
@@ -128,35 +129,44 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+class Snapshot(NamedTuple):
+    generation: str
+    searcher: object  # a Whoosh searcher, owned by one thread
+    shared: object  # what ``per_generation()`` made for this generation, shared by threads
+
+
 class LiveIndex:
     """Readers' view of an index folder: always searches the live generation.
 
     Whoosh searchers are not shared between threads: each thread keeps its own,
-    reopened when CURRENT names a new generation.
+    reopened when CURRENT names a new generation.  ``per_generation`` makes
+    one object per generation that all threads share (caches, statistics).
     """
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, per_generation=dict):
         self.index_dir = Path(index_dir)
+        self.per_generation = per_generation
         self._lock = threading.Lock()
-        self._opened = {}  # generation name -> whoosh Index
+        self._opened = {}  # generation name -> (whoosh Index, shared object)
         self._local = threading.local()
 
-    def searcher(self, **kwargs):
-        """(generation name, Whoosh searcher) of the live generation, owned by the calling thread."""
+    def snapshot(self) -> Snapshot:
+        """The live generation, with a searcher for the calling thread."""
         generation = live_generation(self.index_dir)
         if generation is None:
             raise IndexMissing(f"no index in {self.index_dir}: run `timkiem rebuild` first")
-        cached = getattr(self._local, "searcher", None)
-        if cached is not None and cached[0] == generation.name:
+        cached = getattr(self._local, "snapshot", None)
+        if cached is not None and cached.generation == generation.name:
             return cached
         if cached is not None:
-            cached[1].close()
-        self._local.searcher = (generation.name, self._index(generation).searcher(**kwargs))
-        return self._local.searcher
+            cached.searcher.close()
+        index, shared = self._open(generation)
+        self._local.snapshot = Snapshot(generation.name, index.searcher(), shared)
+        return self._local.snapshot
 
-    def _index(self, generation: Path):
+    def _open(self, generation: Path):
         with self._lock:
             if generation.name not in self._opened:
                 # Older generations are no longer searched by new requests.
-                self._opened = {generation.name: whoosh_index.open_dir(str(generation))}
+                self._opened = {generation.name: (whoosh_index.open_dir(str(generation)), self.per_generation())}
             return self._opened[generation.name]

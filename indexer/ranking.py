@@ -1,0 +1,133 @@
+"""Which documents a query matches, and in what order.
+
+Every query syllable is a *clause*: a document matches it through the exact
+term (in title or body) or, with folding on, the unaccented term.  A
+document's score is the sum of BM25 over the clauses' terms (title boosted;
+folded-only matches weigh less when the user typed accents), plus a bonus
+for whole pyvi words of the query.
+
+Short queries (up to ALL_WORDS_FIRST_UP_TO clauses) put documents holding
+every clause first, as users of a search box expect; for longer, question-
+like queries that would bury the best passage under any document that
+happens to hold every common word, so they rank by score alone.  Either way
+documents matching only some clauses are still found.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from whoosh import query as wq
+
+from indexer.analysis import segment
+from indexer.query import ParsedQuery, QueryTerm, query_terms
+from indexer.schema import FOLDED_SUFFIX
+
+TITLE_BOOST = 2.0
+FOLDED_WEIGHT = 0.5  # a folded-only match, when the query had accents
+WORD_BONUS = 0.5
+ALL_WORDS_FIRST_UP_TO = 4
+
+
+# One word as indexed in several fields: [(field, term, field weight)], scored by BM25F.
+Fields = list[tuple[str, str, float]]
+
+
+@dataclass
+class Clause:
+    """A query syllable: its forms (exact, folded) as (weight, fields)."""
+
+    forms: list[tuple[float, Fields]]
+
+
+@dataclass
+class Plan:
+    clauses: list[Clause] = field(default_factory=list)
+    bonus: list[tuple[float, Fields]] = field(default_factory=list)
+    phrases: list = field(default_factory=list)  # Whoosh queries every result must match
+    excluded: list = field(default_factory=list)  # Whoosh queries no result may match
+
+
+def plan(parsed: ParsedQuery, fold_on: bool) -> Plan:
+    accented = parsed.accented or not fold_on
+    result = Plan()
+    seen = set()
+    phrase_terms = [query_terms(text, accented) for text in parsed.phrases]
+    for term in query_terms(parsed.plain, accented) + [t for terms in phrase_terms for t in terms]:
+        if term.exact not in seen:
+            seen.add(term.exact)
+            result.clauses.append(Clause(_forms(term, fold_on)))
+    if accented and parsed.plain:
+        for word in segment(parsed.plain):
+            if len(word.syllables) > 1:
+                result.bonus.append((WORD_BONUS, _in_both_fields("", word.term)))
+    result.phrases = [_phrase_query(terms, fold_on) for terms in phrase_terms if len(terms) > 1]
+    for text in parsed.excluded:
+        terms = query_terms(text, accented)
+        result.excluded.append(_phrase_query(terms, fold_on) if len(terms) > 1 else _term_query(terms[0], fold_on))
+    return result
+
+
+def rank(searcher, stats, query_plan: Plan, limit: int) -> tuple[list[tuple[int, float]], int]:
+    """The best ``limit`` (docnum, score) pairs, best first, and how many documents match."""
+    size = stats.size(searcher)
+    scores = np.zeros(size, dtype=np.float32)
+    coverage = np.zeros(size, dtype=np.int16)
+    for clause in query_plan.clauses:
+        matched = np.zeros(size, dtype=bool)
+        for weight, fields in clause.forms:
+            ids, values = stats.bm25f(searcher, fields)
+            scores[ids] += weight * values
+            matched[ids] = True
+        coverage += matched
+    for weight, fields in query_plan.bonus:
+        ids, values = stats.bm25f(searcher, fields)
+        scores[ids] += weight * values
+    candidates = (coverage > 0) & stats.live(searcher)
+    for phrase in query_plan.phrases:
+        candidates &= _mask(searcher, phrase, size)
+    for excluded in query_plan.excluded:
+        candidates &= ~_mask(searcher, excluded, size)
+    docnums = np.flatnonzero(candidates)
+    key = scores[docnums].astype(np.float64)
+    clauses = len(query_plan.clauses)
+    if clauses <= ALL_WORDS_FIRST_UP_TO:
+        key += (coverage[docnums] == clauses) * 1e6
+    if limit < len(docnums):
+        best = np.argpartition(-key, limit)[:limit]
+    else:
+        best = np.arange(len(docnums))
+    best = best[np.lexsort((docnums[best], -key[best]))]  # ties: index order, for stable pages
+    return [(int(docnums[i]), float(scores[docnums[i]])) for i in best], len(docnums)
+
+
+def _forms(term: QueryTerm, fold_on: bool) -> list[tuple[float, Fields]]:
+    forms = []
+    if term.accented:
+        forms.append((1.0, _in_both_fields("", term.exact)))
+    if fold_on:
+        forms.append((FOLDED_WEIGHT if term.accented else 1.0, _in_both_fields(FOLDED_SUFFIX, term.folded)))
+    return forms
+
+
+def _in_both_fields(suffix: str, term: str) -> Fields:
+    return [("body" + suffix, term, 1.0), ("title" + suffix, term, TITLE_BOOST)]
+
+
+def _term_query(term: QueryTerm, fold_on: bool):
+    return wq.Or([wq.Term(f, t) for _, fields in _forms(term, fold_on) for f, t, _ in fields])
+
+
+def _phrase_query(terms: list[QueryTerm], fold_on: bool):
+    """Documents holding the syllables side by side: exactly, or folded."""
+    alternatives = []
+    if terms[0].accented:
+        alternatives += [wq.Phrase(f, [t.exact for t in terms]) for f in ("body", "title")]
+    if fold_on:
+        alternatives += [wq.Phrase(f + FOLDED_SUFFIX, [t.folded for t in terms]) for f in ("body", "title")]
+    return wq.Or(alternatives)
+
+
+def _mask(searcher, query, size: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[list(searcher.docs_for_query(query))] = True
+    return mask
