@@ -47,10 +47,15 @@ class Word:
 
 @dataclass(frozen=True)
 class Terms:
-    """Index terms of one text as (term, position) pairs."""
+    """Index terms of one text as (term, position) pairs.
+
+    ``pairs`` are adjacent folded syllables ("cong thuong"): they reward query
+    words found side by side, accented or not, at the cost of one term lookup.
+    """
 
     exact: tuple[tuple[str, int], ...]
     folded: tuple[tuple[str, int], ...]
+    pairs: tuple[tuple[str, int], ...]
 
 
 def syllables(text: str) -> list[tuple[int, int]]:
@@ -107,7 +112,8 @@ def index_terms(text: str) -> Terms:
             exact.append((syllable, position))
             folded.append((fold(syllable), position))
             position += 1
-    return Terms(tuple(exact), tuple(folded))
+    pairs = tuple((f"{left} {right}", position) for (left, position), (right, _) in zip(folded, folded[1:]))
+    return Terms(tuple(exact), tuple(folded), pairs)
 
 
 def _may_join(previous: str | None, current: str) -> bool:
@@ -126,17 +132,17 @@ def _model_labels(canon, sequences):
 
 
 class VietnameseTokenizer(Tokenizer):
-    """Whoosh tokenizer yielding ``index_terms`` of a text (exact or folded)."""
+    """Whoosh tokenizer yielding one kind of ``index_terms`` of a text: exact, folded or pairs."""
 
-    def __init__(self, folded: bool = False):
-        self.folded = folded
+    def __init__(self, kind: str = "exact"):
+        self.kind = kind
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True,
                  mode="", **kwargs):
         terms = index_terms(value)
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text, position in terms.folded if self.folded else terms.exact:
+        for text, position in getattr(terms, self.kind):
             token.text = text
             token.boost = 1.0
             token.stopped = False

@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 from indexer import generations
 from indexer.analysis import index_terms
 from indexer.corpus import Document, Problem, read_corpus
-from indexer.schema import FOLDED_SUFFIX, build_schema
+from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD, build_schema
 
 Progress = Callable[[int, int], None]  # (documents done, documents in all)
 
@@ -129,4 +129,5 @@ def _fields(document: Document, title_terms, body_terms, fold: bool) -> dict:
     if fold:
         fields["title" + FOLDED_SUFFIX] = title_terms.folded
         fields["body" + FOLDED_SUFFIX] = body_terms.folded
+        fields[PAIRS_FIELD] = title_terms.pairs + body_terms.pairs
     return fields

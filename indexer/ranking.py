@@ -20,11 +20,12 @@ from whoosh import query as wq
 
 from indexer.analysis import segment
 from indexer.query import ParsedQuery, QueryTerm, query_terms
-from indexer.schema import FOLDED_SUFFIX
+from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD
 
 TITLE_BOOST = 2.0
 FOLDED_WEIGHT = 0.5  # a folded-only match, when the query had accents
 WORD_BONUS = 0.5
+PAIR_BONUS = 0.5
 ALL_WORDS_FIRST_UP_TO = 4
 
 
@@ -60,6 +61,10 @@ def plan(parsed: ParsedQuery, fold_on: bool) -> Plan:
         for word in segment(parsed.plain):
             if len(word.syllables) > 1:
                 result.bonus.append((WORD_BONUS, _in_both_fields("", word.term)))
+    if fold_on:
+        for terms in [query_terms(parsed.plain, accented)] + phrase_terms:
+            for left, right in zip(terms, terms[1:]):
+                result.bonus.append((PAIR_BONUS, [(PAIRS_FIELD, f"{left.folded} {right.folded}", 1.0)]))
     result.phrases = [_phrase_query(terms, fold_on) for terms in phrase_terms if len(terms) > 1]
     for text in parsed.excluded:
         terms = query_terms(text, accented)

@@ -3,7 +3,8 @@
 ``title`` and ``body`` hold exact terms (canonical tones, lower case) and are
 stored so that results can show and highlight the original text.  With
 folding on, ``title_f`` and ``body_f`` hold the same terms without
-diacritics, indexed only.
+diacritics, and ``pairs_f`` the adjacent folded syllables of title and body
+(frequencies only, no positions), all indexed only.
 
 The field class is pickled into the index by import path: keep it here.
 """
@@ -11,11 +12,14 @@ The field class is pickled into the index by import path: keep it here.
 from collections import defaultdict
 
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.formats import Positions
+from whoosh.system import pack_uint
 
 from indexer.analysis import VietnameseTokenizer
 
 TEXT_FIELDS = ("title", "body")
 FOLDED_SUFFIX = "_f"
+PAIRS_FIELD = "pairs_f"
 
 
 class VietnameseText(TEXT):
@@ -26,8 +30,8 @@ class VietnameseText(TEXT):
     again.  Whoosh itself would read a tuple as words at positions 0, 1, 2…
     """
 
-    def __init__(self, folded: bool = False, stored: bool = False):
-        super().__init__(analyzer=VietnameseTokenizer(folded), stored=stored, phrase=True)
+    def __init__(self, kind: str = "exact", stored: bool = False, positions: bool = True):
+        super().__init__(analyzer=VietnameseTokenizer(kind), stored=stored, phrase=positions)
 
     def index(self, value, **kwargs):
         if not isinstance(value, tuple):
@@ -37,8 +41,10 @@ class VietnameseText(TEXT):
         for term, position in value:
             positions[term].append(position)
         boost = self.format.field_boost
+        keep_positions = isinstance(self.format, Positions)
         for term, found in positions.items():
-            yield term.encode("utf-8"), len(found), len(found) * boost, self.format.encode(found)
+            encoded = self.format.encode(found) if keep_positions else pack_uint(len(found))
+            yield term.encode("utf-8"), len(found), len(found) * boost, encoded
 
 
 def build_schema(fold: bool = True) -> Schema:
@@ -53,7 +59,8 @@ def build_schema(fold: bool = True) -> Schema:
     }
     if fold:
         for name in TEXT_FIELDS:
-            fields[name + FOLDED_SUFFIX] = VietnameseText(folded=True)
+            fields[name + FOLDED_SUFFIX] = VietnameseText("folded")
+        fields[PAIRS_FIELD] = VietnameseText("pairs", positions=False)
     return Schema(**fields)
 
 
