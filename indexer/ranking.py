@@ -26,6 +26,13 @@ TITLE_BOOST = 2.0
 FOLDED_WEIGHT = 0.5  # a folded-only match, when the query had accents
 WORD_BONUS = 0.5
 PAIR_BONUS = 0.5
+RESTORED_WEIGHT = 0.5  # the accented form we guessed for an unaccented syllable
+QUESTION_WEIGHT = 0.2
+# Folded: they make a query a question without saying what it is about.
+QUESTION_WORDS = frozenset({
+    "bao nhieu", "bao gio", "khi nao", "luc nao", "la gi", "cai gi", "dieu gi", "nhung gi", "tai sao",
+    "vi sao", "nhu the nao", "the nao", "ra sao", "o dau", "la ai", "nhung ai", "nao", "gi", "ai", "dau", "may",
+})
 ALL_WORDS_FIRST_UP_TO = 4
 
 
@@ -35,9 +42,11 @@ Fields = list[tuple[str, str, float]]
 
 @dataclass
 class Clause:
-    """A query syllable: its forms (exact, folded) as (weight, fields)."""
+    """A query syllable: its forms (exact, folded, restored) as (weight, fields)."""
 
     forms: list[tuple[float, Fields]]
+    weight: float = 1.0
+    counts: bool = True  # whether "holds every query word" needs this one
 
 
 @dataclass
@@ -48,21 +57,30 @@ class Plan:
     excluded: list = field(default_factory=list)  # Whoosh queries no result may match
 
 
-def plan(parsed: ParsedQuery, fold_on: bool) -> Plan:
+def plan(parsed: ParsedQuery, fold_on: bool, restored: dict[str, str] | None = None) -> Plan:
+    """The scoring plan of a query; ``restored`` maps unaccented syllables to likely accented ones."""
     accented = parsed.accented or not fold_on
+    restored = restored or {}
     result = Plan()
-    seen = set()
+    plain_terms = query_terms(parsed.plain, accented)
     phrase_terms = [query_terms(text, accented) for text in parsed.phrases]
-    for term in query_terms(parsed.plain, accented) + [t for terms in phrase_terms for t in terms]:
+    asking = _question_word_positions(plain_terms)
+    weak = asking if len(asking) < len(plain_terms) else set()
+    seen = set()
+    for number, term in enumerate(plain_terms + [t for terms in phrase_terms for t in terms]):
         if term.exact not in seen:
             seen.add(term.exact)
-            result.clauses.append(Clause(_forms(term, fold_on)))
-    if accented and parsed.plain:
-        for word in segment(parsed.plain):
+            result.clauses.append(Clause(_forms(term, fold_on, restored.get(term.folded)),
+                                         weight=QUESTION_WEIGHT if number in weak else 1.0,
+                                         counts=number not in weak))
+    words_text = parsed.plain if accented else " ".join(restored.get(t.folded, t.folded) for t in plain_terms)
+    if words_text and (accented or restored):
+        weight = WORD_BONUS if accented else WORD_BONUS * RESTORED_WEIGHT
+        for word in segment(words_text):
             if len(word.syllables) > 1:
-                result.bonus.append((WORD_BONUS, _in_both_fields("", word.term)))
+                result.bonus.append((weight, _in_both_fields("", word.term)))
     if fold_on:
-        for terms in [query_terms(parsed.plain, accented)] + phrase_terms:
+        for terms in [plain_terms] + phrase_terms:
             for left, right in zip(terms, terms[1:]):
                 result.bonus.append((PAIR_BONUS, [(PAIRS_FIELD, f"{left.folded} {right.folded}", 1.0)]))
     result.phrases = [_phrase_query(terms, fold_on) for terms in phrase_terms if len(terms) > 1]
@@ -70,6 +88,18 @@ def plan(parsed: ParsedQuery, fold_on: bool) -> Plan:
         terms = query_terms(text, accented)
         result.excluded.append(_phrase_query(terms, fold_on) if len(terms) > 1 else _term_query(terms[0], fold_on))
     return result
+
+
+def _question_word_positions(terms: list[QueryTerm]) -> set[int]:
+    """Positions of syllables that only make the query a question (bao nhiêu, là gì …)."""
+    folded = [t.folded for t in terms]
+    positions = set()
+    for start in range(len(folded)):
+        for length in (3, 2, 1):
+            if " ".join(folded[start:start + length]) in QUESTION_WORDS:
+                positions.update(range(start, start + length))
+                break
+    return positions
 
 
 def rank(searcher, stats, query_plan: Plan, limit: int) -> tuple[list[tuple[int, float]], int]:
@@ -81,20 +111,21 @@ def rank(searcher, stats, query_plan: Plan, limit: int) -> tuple[list[tuple[int,
         matched = np.zeros(size, dtype=bool)
         for weight, fields in clause.forms:
             ids, values = stats.bm25f(searcher, fields)
-            scores[ids] += weight * values
+            scores[ids] += clause.weight * weight * values
             matched[ids] = True
-        coverage += matched
+        if clause.counts:
+            coverage += matched
     for weight, fields in query_plan.bonus:
         ids, values = stats.bm25f(searcher, fields)
         scores[ids] += weight * values
-    candidates = (coverage > 0) & stats.live(searcher)
+    candidates = (scores > 0) & stats.live(searcher)
     for phrase in query_plan.phrases:
         candidates &= _mask(searcher, phrase, size)
     for excluded in query_plan.excluded:
         candidates &= ~_mask(searcher, excluded, size)
     docnums = np.flatnonzero(candidates)
     key = scores[docnums].astype(np.float64)
-    clauses = len(query_plan.clauses)
+    clauses = sum(clause.counts for clause in query_plan.clauses)
     if clauses <= ALL_WORDS_FIRST_UP_TO:
         key += (coverage[docnums] == clauses) * 1e6
     if limit < len(docnums):
@@ -105,10 +136,12 @@ def rank(searcher, stats, query_plan: Plan, limit: int) -> tuple[list[tuple[int,
     return [(int(docnums[i]), float(scores[docnums[i]])) for i in best], len(docnums)
 
 
-def _forms(term: QueryTerm, fold_on: bool) -> list[tuple[float, Fields]]:
+def _forms(term: QueryTerm, fold_on: bool, restored: str | None = None) -> list[tuple[float, Fields]]:
     forms = []
     if term.accented:
         forms.append((1.0, _in_both_fields("", term.exact)))
+    elif restored and restored != term.folded:
+        forms.append((RESTORED_WEIGHT, _in_both_fields("", restored)))
     if fold_on:
         forms.append((FOLDED_WEIGHT if term.accented else 1.0, _in_both_fields(FOLDED_SUFFIX, term.folded)))
     return forms

@@ -16,6 +16,8 @@ from collections import OrderedDict
 import numpy as np
 from whoosh.reading import TermNotFound
 
+from indexer.restore import Vocabulary
+
 K1 = 1.2
 B = 0.75
 CACHE_POSTINGS = 20_000_000  # about 160 MB of cached postings per generation
@@ -29,6 +31,7 @@ class GenerationStats:
     """
 
     def __init__(self):
+        self.vocabulary = Vocabulary()
         self._lock = threading.Lock()
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._postings: OrderedDict = OrderedDict()

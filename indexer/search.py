@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from indexer.analysis import segment
+from indexer.analysis import SYLLABLE, segment, syllable_term
 from indexer.generations import IndexMissing, LiveIndex
 from indexer.query import MAX_QUERY_CHARS, parse
 from indexer.ranking import plan, rank
@@ -108,7 +108,11 @@ class SearchEngine:
                                 generation=snapshot.generation)
         if not parsed.is_empty():
             fold_on = has_folding(snapshot.searcher.schema)
-            ranked, results.total = rank(snapshot.searcher, snapshot.shared, plan(parsed, fold_on), page * per_page)
+            restored = {}
+            if fold_on and not parsed.accented:
+                restored, results.suggestion = _restore(snapshot, query)
+            query_plan = plan(parsed, fold_on, restored)
+            ranked, results.total = rank(snapshot.searcher, snapshot.shared, query_plan, page * per_page)
             terms = parsed.highlight_terms()
             results.hits = [_hit(snapshot.searcher, docnum, score, terms, fold_on)
                             for docnum, score in ranked[(page - 1) * per_page:]]
@@ -134,6 +138,22 @@ class SearchEngine:
 
     def document_count(self) -> int:
         return self.live.snapshot().searcher.doc_count()
+
+
+def _restore(snapshot, query: str) -> tuple[dict[str, str], str | None]:
+    """Likely accents for an unaccented query: a map for ranking, and the query rewritten."""
+    matches = list(SYLLABLE.finditer(clean(query)))
+    folded = [syllable_term(m.group()) for m in matches]
+    accented = snapshot.shared.vocabulary.restore(snapshot.searcher, folded)
+    mapping = dict(zip(folded, accented))
+    if accented == folded:
+        return mapping, None
+    text, parts, cursor = clean(query), [], 0
+    for match, form in zip(matches, accented):
+        original = match.group()
+        parts += [text[cursor:match.start()], form.capitalize() if original[:1].isupper() else form]
+        cursor = match.end()
+    return mapping, ("".join(parts) + text[cursor:]).strip()
 
 
 def _hit(searcher, docnum, score, terms, fold_on) -> Hit:

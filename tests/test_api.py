@@ -100,3 +100,9 @@ def test_html_in_documents_and_queries_is_shown_as_text(mini_index):
     document = mini.get("/doc/n-3").get_data(as_text=True)
     assert "<img src=x" not in document and "&lt;img src=x onerror=alert(2)&gt;" in document
     assert 'href="javascript:' not in document
+
+
+def test_suggestion_in_json_and_page(client):
+    assert client.get("/api/search?q=cong+thuong").get_json()["suggestion"] == "công thương"
+    html = client.get("/?q=cong+thuong").get_data(as_text=True)
+    assert "Có phải bạn muốn tìm:" in html and 'href="?q=c%C3%B4ng%20th%C6%B0%C6%A1ng"' in html

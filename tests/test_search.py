@@ -101,3 +101,16 @@ def test_document_view_highlights_query(seed_engine):
     view = seed_engine.document("003_d5561cf7ca1d1a0e.txt", "long an")
     assert "<mark>Long An</mark>" in view.body_html
     assert seed_engine.document("missing.txt") is None
+
+
+def test_unaccented_query_is_restored_from_the_index_vocabulary(seed_engine):
+    assert seed_engine.search("cong thuong").suggestion == "công thương"
+    assert seed_engine.search("Dai hoi Dang bo").suggestion == "Đại hội Đảng bộ"
+    assert seed_engine.search("Bắc Giang").suggestion is None  # typed with accents: nothing to suggest
+    assert seed_engine.search("zzz qqq").suggestion is None
+
+
+def test_question_words_do_not_outweigh_the_topic(mini_engine):
+    # "bao nhiêu" (how much) is in no document; the topic words decide
+    assert ids(mini_engine.search("Giá xăng giảm bao nhiêu?"))[0] == "n-1"
+    assert ids(mini_engine.search("gia xang giam bao nhieu"))[0] == "n-1"

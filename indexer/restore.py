@@ -1,0 +1,64 @@
+"""Putting diacritics back on a query typed without them.
+
+Candidates come from the index's own vocabulary: every accented syllable
+that folds to what the user typed (``duong`` -> đường, dương, đương …), with
+its document frequency.  Adjacent candidates are scored by how often the
+pair occurs as one pyvi word in the index (``công_thương``), and a Viterbi
+pass picks the best sequence.  The folded form is always searched as well, so
+a wrong restoration costs ranking, never recall.
+"""
+
+import math
+import threading
+from collections import defaultdict
+
+from indexer.text import fold
+
+CANDIDATES = 8  # accented forms kept per folded syllable, most frequent first
+PAIR_WEIGHT = 3.0  # a pair seen as a word in the index outweighs single frequencies
+
+
+class Vocabulary:
+    """Folded syllable -> accented syllables of one index generation (built on first use)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._candidates: dict[str, list[tuple[str, int]]] | None = None
+
+    def candidates(self, searcher, folded: str) -> list[tuple[str, int]]:
+        if self._candidates is None:
+            with self._lock:
+                if self._candidates is None:
+                    self._candidates = _read_candidates(searcher)
+        return self._candidates.get(folded, [])
+
+    def restore(self, searcher, folded_syllables: list[str]) -> list[str]:
+        """The most likely accented form of each syllable (unchanged when the index knows none)."""
+        lattice = [self.candidates(searcher, s) or [(s, 1)] for s in folded_syllables]
+        if not lattice:
+            return []
+        best = [(math.log(df + 1), [form]) for form, df in lattice[0]]
+        for options in lattice[1:]:
+            step = []
+            for form, df in options:
+                score, path = max(
+                    (previous_score + PAIR_WEIGHT * math.log(1 + _word_frequency(searcher, path[-1], form)),
+                     path) for previous_score, path in best)
+                step.append((score + math.log(df + 1), path + [form]))
+            best = step
+        return max(best)[1]
+
+
+def _word_frequency(searcher, left: str, right: str) -> int:
+    return searcher.doc_frequency("body", f"{left}_{right}")
+
+
+def _read_candidates(searcher) -> dict[str, list[tuple[str, int]]]:
+    found = defaultdict(list)
+    reader = searcher.reader()
+    for term, info in reader.iter_field("body"):
+        if isinstance(term, bytes):
+            term = term.decode("utf-8")
+        if "_" not in term and term.isalpha():
+            found[fold(term)].append((term, info.doc_frequency()))
+    return {folded: sorted(forms, key=lambda f: -f[1])[:CANDIDATES] for folded, forms in found.items()}
