@@ -35,17 +35,28 @@ class InvalidRequest(ValueError):
         self.message = message
 
 
-@dataclass
-class Hit:
+@dataclass(kw_only=True)
+class DocumentInfo:
+    """What results and document pages show of a document; ``*_html`` fields are highlighted HTML."""
+
     id: str
     title: str
     title_html: str
-    snippet: str
-    score: float
     date: str = ""
     source: str = ""
     category: str = ""
     source_url: str = ""
+
+
+@dataclass(kw_only=True)
+class Hit(DocumentInfo):
+    snippet: str
+    score: float
+
+
+@dataclass(kw_only=True)
+class DocumentView(DocumentInfo):
+    body_html: str
 
 
 @dataclass
@@ -65,18 +76,6 @@ class SearchResults:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-@dataclass
-class DocumentView:
-    id: str
-    title: str
-    title_html: str
-    body_html: str
-    date: str = ""
-    source: str = ""
-    category: str = ""
-    source_url: str = ""
 
 
 def validate(query: str, page: int, per_page: int) -> None:
@@ -128,13 +127,8 @@ class SearchEngine:
         parsed = parse(query[:MAX_QUERY_CHARS])
         terms = parsed.highlight_terms()
         fold_on = has_folding(searcher.schema)
-        title = _display_title(stored)
-        return DocumentView(
-            id=stored["id"], title=title, title_html=highlight(title, terms, fold_on),
-            body_html=highlight(stored.get("body", ""), terms, fold_on),
-            date=stored.get("date", ""), source=stored.get("source", ""),
-            category=stored.get("category", ""), source_url=stored.get("url", ""),
-        )
+        return DocumentView(body_html=highlight(stored.get("body", ""), terms, fold_on),
+                            **_info(stored, terms, fold_on))
 
     def document_count(self) -> int:
         return self.live.snapshot().searcher.doc_count()
@@ -158,13 +152,16 @@ def _restore(snapshot, query: str) -> tuple[dict[str, str], str | None]:
 
 def _hit(searcher, docnum, score, terms, fold_on) -> Hit:
     stored = searcher.stored_fields(docnum)
+    return Hit(snippet=snippet(stored.get("body", ""), terms, fold_on), score=round(score, 4),
+               **_info(stored, terms, fold_on))
+
+
+def _info(stored: dict, terms, fold_on: bool) -> dict:
+    """DocumentInfo fields of a stored document, the title highlighted."""
     title = _display_title(stored)
-    return Hit(
-        id=stored["id"], title=title, title_html=highlight(title, terms, fold_on),
-        snippet=snippet(stored.get("body", ""), terms, fold_on), score=round(score, 4),
-        date=stored.get("date", ""), source=stored.get("source", ""),
-        category=stored.get("category", ""), source_url=stored.get("url", ""),
-    )
+    return dict(id=stored["id"], title=title, title_html=highlight(title, terms, fold_on),
+                date=stored.get("date", ""), source=stored.get("source", ""),
+                category=stored.get("category", ""), source_url=stored.get("url", ""))
 
 
 def _display_title(stored) -> str:

@@ -24,7 +24,7 @@ SEED_IDS = {path.name for path in SEED_CORPUS.glob("*.txt")}
 def slow_corpus(tmp_path_factory):
     """Enough text that a rebuild takes a few seconds: time to hurt it half way."""
     folder = tmp_path_factory.mktemp("slow-corpus")
-    for number in range(600):
+    for number in range(1000):
         (folder / f"bai-{number:04}.txt").write_text(
             f"Bài số {number} về Long An\n" + "Người dân tỉnh Long An phát triển nông nghiệp công nghệ cao. " * 30,
             encoding="utf-8")
@@ -75,7 +75,7 @@ def test_kill_9_at_random_points_never_disturbs_the_server(served, slow_corpus):
         for _ in range(4):
             rebuild = subprocess.Popen([TIMKIEM, "rebuild", "--corpus", str(slow_corpus), "--index", str(index_dir)],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(randomness.uniform(0.3, 3.0))
+            time.sleep(randomness.uniform(0.3, 2.0))
             assert rebuild.poll() is None, "the rebuild ended before it could be killed"
             rebuild.send_signal(signal.SIGKILL)
             rebuild.wait()
