@@ -39,6 +39,7 @@ def main() -> None:
                         help="JSONL of extra documents (default: ../shared/corpus-large/vntc/vntc-train-00.jsonl)")
     parser.add_argument("--distractor-count", type=int, default=10_000)
     parser.add_argument("--skip-alone", action="store_true", help="only the setting with distractors")
+    parser.add_argument("--no-baselines", action="store_true", help="only timkiem (quicker, for tuning)")
     parser.add_argument("--rebuild", action="store_true",
                         help="rebuild the indexes kept from the last run (needed after analysis changes)")
     args = parser.parse_args()
@@ -68,8 +69,8 @@ def main() -> None:
                 print(f"[{name}] reusing {index_dir} (--rebuild to build it anew)", file=sys.stderr)
         engine = SearchEngine(index_dir)
         engine.warm_up()
-        baselines = {"BM25 syllables": Bm25(documents, folded=False),
-                     "BM25 syllables, folded": Bm25(documents, folded=True)}
+        baselines = {} if args.no_baselines else {"BM25 syllables": Bm25(documents, folded=False),
+                                                  "BM25 syllables, folded": Bm25(documents, folded=True)}
         for kind, queries in query_sets.items():
             for ranker, run in [("timkiem", lambda q: timkiem_ranking(engine, q))] + [
                     (label, bm25.ranking) for label, bm25 in baselines.items()]:

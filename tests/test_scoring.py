@@ -1,0 +1,40 @@
+import math
+
+import numpy as np
+
+from indexer.generations import LiveIndex
+from indexer.scoring import B, K1, GenerationStats, read_postings
+
+
+def test_bulk_postings_agree_with_whoosh_iteration(seed_index):
+    searcher = LiveIndex(seed_index).snapshot().searcher
+    for field, term in [("body", "công"), ("body", "công_thương"), ("body_f", "cong"), ("title", "giang"),
+                        ("pairs_f", "cong thuong"), ("body", "không-có-từ-này"), ("nofield", "x")]:
+        ids, frequencies = read_postings(searcher, field, term)
+        expected = []
+        if field in searcher.schema and searcher.reader().doc_frequency(field, term):
+            matcher = searcher.reader().postings(field, term)
+            while matcher.is_active():
+                expected.append((matcher.id(), matcher.weight()))
+                matcher.next()
+        assert list(zip(ids.tolist(), frequencies.tolist())) == expected, (field, term)
+
+
+def test_bm25f_matches_the_formula(seed_index):
+    snapshot = LiveIndex(seed_index, GenerationStats).snapshot()
+    searcher, stats = snapshot.searcher, snapshot.shared
+    ids, scores = stats.bm25f(searcher, [("body", "long", 1.0), ("title", "long", 2.0)])
+    reader = searcher.reader()
+    total = reader.doc_count_all()
+    averages = {f: sum(reader.doc_field_length(d, f, 0) or 0 for d in range(total)) / total
+                for f in ("body", "title")}
+    frequencies = {field: dict(zip(*[a.tolist() for a in read_postings(searcher, field, "long")]))
+                   for field in ("body", "title")}
+    for docnum, score in zip(ids.tolist(), scores.tolist()):
+        pseudo = 0.0
+        for field, weight in (("body", 1.0), ("title", 2.0)):
+            length = reader.doc_field_length(docnum, field, 0) or 0
+            pseudo += weight * frequencies[field].get(docnum, 0) / (1 - B + B * length / averages[field])
+        idf = math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5))
+        assert np.isclose(score, idf * pseudo * (K1 + 1) / (pseudo + K1), rtol=1e-5)
+    assert set(ids.tolist()) == {0, 3}  # "long trọng" in 000, "Long An" in 003
