@@ -24,9 +24,8 @@ from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD
 
 TITLE_BOOST = 2.0
 FOLDED_WEIGHT = 0.5  # a folded-only match, when the query had accents
-WORD_BONUS = 0.5
+WORD_BONUS = 0.25
 PAIR_BONUS = 0.5
-RESTORED_WEIGHT = 0.5  # the accented form we guessed for an unaccented syllable
 QUESTION_WEIGHT = 0.2
 # Folded: they make a query a question without saying what it is about.
 QUESTION_WORDS = frozenset({
@@ -57,10 +56,9 @@ class Plan:
     excluded: list = field(default_factory=list)  # Whoosh queries no result may match
 
 
-def plan(parsed: ParsedQuery, fold_on: bool, restored: dict[str, str] | None = None) -> Plan:
-    """The scoring plan of a query; ``restored`` maps unaccented syllables to likely accented ones."""
+def plan(parsed: ParsedQuery, fold_on: bool) -> Plan:
+    """The scoring plan of a query."""
     accented = parsed.accented or not fold_on
-    restored = restored or {}
     result = Plan()
     plain_terms = query_terms(parsed.plain, accented)
     phrase_terms = [query_terms(text, accented) for text in parsed.phrases]
@@ -70,15 +68,13 @@ def plan(parsed: ParsedQuery, fold_on: bool, restored: dict[str, str] | None = N
     for number, term in enumerate(plain_terms + [t for terms in phrase_terms for t in terms]):
         if term.exact not in seen:
             seen.add(term.exact)
-            result.clauses.append(Clause(_forms(term, fold_on, restored.get(term.folded)),
+            result.clauses.append(Clause(_forms(term, fold_on),
                                          weight=QUESTION_WEIGHT if number in weak else 1.0,
                                          counts=number not in weak))
-    words_text = parsed.plain if accented else " ".join(restored.get(t.folded, t.folded) for t in plain_terms)
-    if words_text and (accented or restored):
-        weight = WORD_BONUS if accented else WORD_BONUS * RESTORED_WEIGHT
-        for word in segment(words_text):
+    if accented and parsed.plain:
+        for word in segment(parsed.plain):
             if len(word.syllables) > 1:
-                result.bonus.append((weight, _in_both_fields("", word.term)))
+                result.bonus.append((WORD_BONUS, _in_both_fields("", word.term)))
     if fold_on:
         for terms in [plain_terms] + phrase_terms:
             for left, right in zip(terms, terms[1:]):
@@ -136,12 +132,10 @@ def rank(searcher, stats, query_plan: Plan, limit: int) -> tuple[list[tuple[int,
     return [(int(docnums[i]), float(scores[docnums[i]])) for i in best], len(docnums)
 
 
-def _forms(term: QueryTerm, fold_on: bool, restored: str | None = None) -> list[tuple[float, Fields]]:
+def _forms(term: QueryTerm, fold_on: bool) -> list[tuple[float, Fields]]:
     forms = []
     if term.accented:
         forms.append((1.0, _in_both_fields("", term.exact)))
-    elif restored and restored != term.folded:
-        forms.append((RESTORED_WEIGHT, _in_both_fields("", restored)))
     if fold_on:
         forms.append((FOLDED_WEIGHT if term.accented else 1.0, _in_both_fields(FOLDED_SUFFIX, term.folded)))
     return forms

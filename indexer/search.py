@@ -107,11 +107,9 @@ class SearchEngine:
                                 generation=snapshot.generation)
         if not parsed.is_empty():
             fold_on = has_folding(snapshot.searcher.schema)
-            restored = {}
             if fold_on and not parsed.accented:
-                restored, results.suggestion = _restore(snapshot, query)
-            query_plan = plan(parsed, fold_on, restored)
-            ranked, results.total = rank(snapshot.searcher, snapshot.shared, query_plan, page * per_page)
+                results.suggestion = _suggestion(snapshot, query)
+            ranked, results.total = rank(snapshot.searcher, snapshot.shared, plan(parsed, fold_on), page * per_page)
             terms = parsed.highlight_terms()
             results.hits = [_hit(snapshot.searcher, docnum, score, terms, fold_on)
                             for docnum, score in ranked[(page - 1) * per_page:]]
@@ -134,20 +132,19 @@ class SearchEngine:
         return self.live.snapshot().searcher.doc_count()
 
 
-def _restore(snapshot, query: str) -> tuple[dict[str, str], str | None]:
-    """Likely accents for an unaccented query: a map for ranking, and the query rewritten."""
-    matches = list(SYLLABLE.finditer(clean(query)))
+def _suggestion(snapshot, query: str) -> str | None:
+    """The query with likely accents put back, or None when there is nothing to add."""
+    text = clean(query)
+    matches = list(SYLLABLE.finditer(text))
     folded = [syllable_term(m.group()) for m in matches]
     accented = snapshot.shared.vocabulary.restore(snapshot.searcher, folded)
-    mapping = dict(zip(folded, accented))
     if accented == folded:
-        return mapping, None
-    text, parts, cursor = clean(query), [], 0
+        return None
+    parts, cursor = [], 0
     for match, form in zip(matches, accented):
-        original = match.group()
-        parts += [text[cursor:match.start()], form.capitalize() if original[:1].isupper() else form]
+        parts += [text[cursor:match.start()], form.capitalize() if match.group()[:1].isupper() else form]
         cursor = match.end()
-    return mapping, ("".join(parts) + text[cursor:]).strip()
+    return ("".join(parts) + text[cursor:]).strip()
 
 
 def _hit(searcher, docnum, score, terms, fold_on) -> Hit:
