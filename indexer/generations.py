@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 POINTER = "CURRENT"
 LOCK = ".rebuild.lock"
@@ -121,6 +121,12 @@ def remove_unused(index_dir: Path, keep: set) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def _open_index(generation: Path):
+    """Open without mmap: each thread's searcher would map the whole index again,
+    and a server with 8 threads showed 8 times the index size as resident memory."""
+    return FileStorage(str(generation), supports_mmap=False).open_index()
+
+
 def _fsync_folder(folder: Path) -> None:
     descriptor = os.open(folder, os.O_RDONLY)
     try:
@@ -168,5 +174,5 @@ class LiveIndex:
         with self._lock:
             if generation.name not in self._opened:
                 # Older generations are no longer searched by new requests.
-                self._opened = {generation.name: (whoosh_index.open_dir(str(generation)), self.per_generation())}
+                self._opened = {generation.name: (_open_index(generation), self.per_generation())}
             return self._opened[generation.name]

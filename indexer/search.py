@@ -11,6 +11,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from indexer import telex
 from indexer.analysis import SYLLABLE, segment, syllable_term
 from indexer.generations import IndexMissing, LiveIndex
 from indexer.query import MAX_QUERY_CHARS, parse
@@ -18,7 +19,7 @@ from indexer.ranking import plan, rank
 from indexer.schema import has_folding
 from indexer.scoring import GenerationStats
 from indexer.snippets import highlight, snippet
-from indexer.text import clean
+from indexer.text import clean, fold
 
 __all__ = ["SearchEngine", "InvalidRequest", "IndexMissing"]
 
@@ -102,9 +103,12 @@ class SearchEngine:
         started = time.perf_counter()
         validate(query, page, per_page)
         snapshot = self.live.snapshot()
-        parsed = parse(query)
         results = SearchResults(query=clean(query).strip(), total=0, page=page, per_page=per_page, took_ms=0.0,
                                 generation=snapshot.generation)
+        typed = _convert_typing(snapshot.searcher, results.query)
+        if typed != results.query:
+            query = results.suggestion = typed  # searched as converted, and said so
+        parsed = parse(query)
         if not parsed.is_empty():
             fold_on = has_folding(snapshot.searcher.schema)
             if fold_on and not parsed.accented:
@@ -130,6 +134,24 @@ class SearchEngine:
 
     def document_count(self) -> int:
         return self.live.snapshot().searcher.doc_count()
+
+
+def _convert_typing(searcher, query: str) -> str:
+    """``query`` with Telex/VNI words (``coong nghieepj``) converted where the index
+    knows the converted word but not the word as typed."""
+    folded_field = "body_f" if has_folding(searcher.schema) else "body"
+
+    def known(field: str, word: str) -> bool:
+        return searcher.doc_frequency(field, word) > 0
+
+    def replace(match):
+        typed = match.group()
+        converted = telex.convert(typed)
+        if converted and known("body", syllable_term(converted)) and not known(folded_field, fold(typed)):
+            return converted
+        return typed
+
+    return SYLLABLE.sub(replace, query)
 
 
 def _suggestion(snapshot, query: str) -> str | None:

@@ -83,14 +83,20 @@ def _canonical_syllable(word: str) -> str:
         bases.append(base)
     if tone is None:
         return word
-    target = _tone_position([b.lower() for b in bases])
-    if target is None or target == tone_at:
+    if _tone_position([b.lower() for b in bases]) == tone_at:
         return word
-    toned = unicodedata.normalize("NFC", unicodedata.normalize("NFD", bases[target]) + tone)
+    return add_tone("".join(bases), tone) or word
+
+
+def add_tone(syllable: str, tone: str) -> str | None:
+    """``syllable`` (without a tone) with combining ``tone`` on its canonical vowel; None if it has no place."""
+    target = _tone_position([ch.lower() for ch in syllable])
+    if target is None:
+        return None
+    toned = unicodedata.normalize("NFC", unicodedata.normalize("NFD", syllable[target]) + tone)
     if len(toned) != 1:
-        return word
-    bases[target] = toned
-    return "".join(bases)
+        return None
+    return syllable[:target] + toned + syllable[target + 1:]
 
 
 def _tone_position(letters: list[str]) -> int | None:

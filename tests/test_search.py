@@ -114,3 +114,13 @@ def test_question_words_do_not_outweigh_the_topic(mini_engine):
     # "bao nhiêu" (how much) is in no document; the topic words decide
     assert ids(mini_engine.search("Giá xăng giảm bao nhiêu?"))[0] == "n-1"
     assert ids(mini_engine.search("gia xang giam bao nhieu"))[0] == "n-1"
+
+
+def test_telex_and_vni_typed_without_an_input_method(seed_engine):
+    for typed in ("coong nghieepj", "co6ng nghie65p"):
+        results = seed_engine.search(typed)
+        assert results.suggestion == "công nghiệp"
+        assert set(ids(results)) == set(ids(seed_engine.search("công nghiệp")))
+    # words the index knows as typed, or English words, are left alone
+    assert seed_engine.search("logistic").suggestion is None
+    assert seed_engine.search("free see saree").suggestion is None
