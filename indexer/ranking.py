@@ -56,8 +56,12 @@ class Plan:
     excluded: list = field(default_factory=list)  # Whoosh queries no result may match
 
 
-def plan(parsed: ParsedQuery, fold_on: bool) -> Plan:
-    """The scoring plan of a query."""
+def plan(parsed: ParsedQuery, fold_on: bool, restored: str | None = None) -> Plan:
+    """The scoring plan of a query; ``restored`` is an unaccented query with accents put back.
+
+    The restored form only lends pyvi its words (pyvi cannot segment
+    unaccented text); as a syllable signal it measured worse than folding.
+    """
     accented = parsed.accented or not fold_on
     result = Plan()
     plain_terms = query_terms(parsed.plain, accented)
@@ -71,8 +75,9 @@ def plan(parsed: ParsedQuery, fold_on: bool) -> Plan:
             result.clauses.append(Clause(_forms(term, fold_on),
                                          weight=QUESTION_WEIGHT if number in weak else 1.0,
                                          counts=number not in weak))
-    if accented and parsed.plain:
-        for word in segment(parsed.plain):
+    words_text = parsed.plain if accented else restored
+    if words_text:
+        for word in segment(words_text):
             if len(word.syllables) > 1:
                 result.bonus.append((WORD_BONUS, _in_both_fields("", word.term)))
     if fold_on:

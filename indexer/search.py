@@ -113,7 +113,8 @@ class SearchEngine:
             fold_on = has_folding(snapshot.searcher.schema)
             if fold_on and not parsed.accented:
                 results.suggestion = _suggestion(snapshot, query)
-            ranked, results.total = rank(snapshot.searcher, snapshot.shared, plan(parsed, fold_on), page * per_page)
+            query_plan = plan(parsed, fold_on, results.suggestion)
+            ranked, results.total = rank(snapshot.searcher, snapshot.shared, query_plan, page * per_page)
             terms = parsed.highlight_terms()
             results.hits = [_hit(snapshot.searcher, docnum, score, terms, fold_on)
                             for docnum, score in ranked[(page - 1) * per_page:]]
