@@ -1,10 +1,12 @@
 """Which documents a query matches, and in what order.
 
 Every query syllable is a *clause*: a document matches it through the exact
-term (in title or body) or, with folding on, the unaccented term.  A
-document's score is the sum of BM25 over the clauses' terms (title boosted;
-folded-only matches weigh less when the user typed accents), plus a bonus
-for whole pyvi words of the query.
+term or, with folding on, the unaccented term.  A document's score is the
+sum over clauses of BM25F over title (boosted) and body, where folded-only
+matches weigh less when the user typed accents, plus bonuses for whole pyvi
+words of the query and for query syllables that stand side by side in the
+document.  Question words (bao nhiêu, là gì …) weigh little when the query
+has other words.  Each constant below was chosen by bench/relevance.py.
 
 Short queries (up to ALL_WORDS_FIRST_UP_TO clauses) put documents holding
 every clause first, as users of a search box expect; for longer, question-
@@ -41,7 +43,7 @@ Fields = list[tuple[str, str, float]]
 
 @dataclass
 class Clause:
-    """A query syllable: its forms (exact, folded, restored) as (weight, fields)."""
+    """A query syllable: its forms (exact, folded) as (weight, fields)."""
 
     forms: list[tuple[float, Fields]]
     weight: float = 1.0
