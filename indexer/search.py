@@ -70,6 +70,7 @@ class SearchResults:
     hits: list[Hit] = field(default_factory=list)
     suggestion: str | None = None
     generation: str = ""  # the index generation that answered
+    phrases_relaxed: bool = False  # no document held the "quoted phrases": their words were searched
 
     @property
     def pages(self) -> int:
@@ -115,6 +116,9 @@ class SearchEngine:
                 results.suggestion = _suggestion(snapshot, query)
             query_plan = plan(parsed, fold_on, results.suggestion)
             ranked, results.total = rank(snapshot.searcher, snapshot.shared, query_plan, page * per_page)
+            if not results.total and query_plan.phrases:
+                query_plan.phrases, results.phrases_relaxed = [], True
+                ranked, results.total = rank(snapshot.searcher, snapshot.shared, query_plan, page * per_page)
             terms = parsed.highlight_terms()
             results.hits = [_hit(snapshot.searcher, docnum, score, terms, fold_on)
                             for docnum, score in ranked[(page - 1) * per_page:]]

@@ -106,3 +106,9 @@ def test_suggestion_in_json_and_page(client):
     assert client.get("/api/search?q=cong+thuong").get_json()["suggestion"] == "công thương"
     html = client.get("/?q=cong+thuong").get_data(as_text=True)
     assert "Có phải bạn muốn tìm:" in html and 'href="?q=c%C3%B4ng%20th%C6%B0%C6%A1ng"' in html
+
+
+def test_relaxed_phrase_is_said_on_the_page(client):
+    html = client.get('/?q="Giang Bắc công thương"').get_data(as_text=True)
+    assert "Không tài liệu nào có đúng cụm từ" in html and "<mark>" in html
+    assert client.get('/api/search?q="Giang Bắc công thương"').get_json()["phrases_relaxed"] is True

@@ -124,3 +124,11 @@ def test_telex_and_vni_typed_without_an_input_method(seed_engine):
     # words the index knows as typed, or English words, are left alone
     assert seed_engine.search("logistic").suggestion is None
     assert seed_engine.search("free see saree").suggestion is None
+
+
+def test_a_quoted_phrase_no_document_holds_falls_back_to_its_words(seed_engine):
+    exact = seed_engine.search('"Bắc Giang"')
+    assert not exact.phrases_relaxed and ids(exact) == ["000_6193fe72d397037f.txt"]
+    relaxed = seed_engine.search('"Giang Bắc công thương"')
+    assert relaxed.phrases_relaxed and relaxed.total > 0
+    assert ids(relaxed)[0] == "000_6193fe72d397037f.txt"
