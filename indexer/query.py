@@ -1,4 +1,5 @@
-"""What the user typed, read as a search: words, "quoted phrases", -exclusions.
+"""What the user typed, read as a search: words, "quoted phrases", -exclusions,
+``title:`` restrictions and ``OR`` between two words.
 
 The reader never fails: anything it cannot read as syntax (an unbalanced
 quote, brackets, a lone ``-``) is taken as plain words, and punctuation never
@@ -28,22 +29,23 @@ class ParsedQuery:
     plain: str = ""  # the words outside quotes, in order (segmented as one text)
     phrases: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
+    in_title: list[str] = field(default_factory=list)  # title:word, title:"a phrase"
+    alternatives: list[tuple[str, str]] = field(default_factory=list)  # (a, b) of "a OR b", exact syllables
 
     @property
     def accented(self) -> bool:
-        return has_diacritics(self.plain + " ".join(self.phrases))
+        return has_diacritics(" ".join([self.plain] + self.phrases + self.in_title))
 
     def is_empty(self) -> bool:
-        return not (query_terms(self.plain) or any(query_terms(p) for p in self.phrases))
+        return not any(query_terms(text) for text in [self.plain] + self.phrases + self.in_title)
 
     def highlight_terms(self) -> list[QueryTerm]:
-        terms = query_terms(self.plain, self.accented)
-        for phrase in self.phrases:
-            terms += query_terms(phrase, self.accented)
-        return terms
+        return [term for text in [self.plain] + self.phrases + self.in_title
+                for term in query_terms(text, self.accented)]
 
 
-_PHRASE = re.compile(r'(?:(?<=\s)|^)(-?)"([^"]*)"')
+_PHRASE = re.compile(r'(?:(?<=\s)|^)(-|title:)?"([^"]*)"', re.IGNORECASE)
+_TITLE = "title:"
 
 
 def parse(raw: str) -> ParsedQuery:
@@ -51,18 +53,28 @@ def parse(raw: str) -> ParsedQuery:
     parsed = ParsedQuery()
 
     def take_phrase(match):
-        target = parsed.excluded if match.group(1) else parsed.phrases
+        prefix = (match.group(1) or "").lower()
+        target = {"-": parsed.excluded, _TITLE: parsed.in_title}.get(prefix, parsed.phrases)
         target.append(match.group(2).strip())
         return " "
 
     rest = _PHRASE.sub(take_phrase, text).replace('"', " ")
     parsed.phrases = [p for p in parsed.phrases if query_terms(p)]
     parsed.excluded = [p for p in parsed.excluded if query_terms(p)]
-    plain = []
+    parsed.in_title = [p for p in parsed.in_title if query_terms(p)]
+    plain, pending_or = [], False
     for piece in rest.split():
+        words = query_terms(piece)
         if piece.startswith("-") and query_terms(piece[1:]):
             parsed.excluded.append(piece[1:])
+        elif piece.lower().startswith(_TITLE) and query_terms(piece[len(_TITLE):]):
+            parsed.in_title.append(piece[len(_TITLE):])
+        elif piece == "OR" and plain and query_terms(plain[-1]):
+            pending_or = True
         else:
+            if pending_or and words:
+                parsed.alternatives.append((query_terms(plain[-1])[-1].exact, words[0].exact))
+            pending_or = False
             plain.append(piece)
     parsed.plain = " ".join(plain)
     return parsed

@@ -68,15 +68,20 @@ def plan(parsed: ParsedQuery, fold_on: bool, restored: str | None = None) -> Pla
     result = Plan()
     plain_terms = query_terms(parsed.plain, accented)
     phrase_terms = [query_terms(text, accented) for text in parsed.phrases]
+    title_terms = [query_terms(text, accented) for text in parsed.in_title]
     asking = _question_word_positions(plain_terms)
     weak = asking if len(asking) < len(plain_terms) else set()
-    seen = set()
+    clauses: dict[tuple[str, bool], Clause] = {}
     for number, term in enumerate(plain_terms + [t for terms in phrase_terms for t in terms]):
-        if term.exact not in seen:
-            seen.add(term.exact)
-            result.clauses.append(Clause(_forms(term, fold_on),
-                                         weight=QUESTION_WEIGHT if number in weak else 1.0,
-                                         counts=number not in weak))
+        clauses.setdefault((term.exact, False), Clause(_forms(term, fold_on),
+                                                       weight=QUESTION_WEIGHT if number in weak else 1.0,
+                                                       counts=number not in weak))
+    for term in (t for terms in title_terms for t in terms):
+        clauses.setdefault((term.exact, True), Clause(_forms(term, fold_on, fields=("title",))))
+    for left, right in parsed.alternatives:  # "a OR b": one clause that either satisfies
+        if (left, False) in clauses and (right, False) in clauses and left != right:
+            clauses[(left, False)].forms += clauses.pop((right, False)).forms
+    result.clauses = list(clauses.values())
     words_text = parsed.plain if accented else restored
     if words_text:
         for word in segment(words_text):
@@ -87,6 +92,7 @@ def plan(parsed: ParsedQuery, fold_on: bool, restored: str | None = None) -> Pla
             for left, right in zip(terms, terms[1:]):
                 result.bonus.append((PAIR_BONUS, [(PAIRS_FIELD, f"{left.folded} {right.folded}", 1.0)]))
     result.phrases = [_phrase_query(terms, fold_on) for terms in phrase_terms if len(terms) > 1]
+    result.phrases += [_phrase_query(terms, fold_on, fields=("title",)) for terms in title_terms if len(terms) > 1]
     for text in parsed.excluded:
         terms = query_terms(text, accented)
         result.excluded.append(_phrase_query(terms, fold_on) if len(terms) > 1 else _term_query(terms[0], fold_on))
@@ -139,30 +145,33 @@ def rank(searcher, stats, query_plan: Plan, limit: int) -> tuple[list[tuple[int,
     return [(int(docnums[i]), float(scores[docnums[i]])) for i in best], len(docnums)
 
 
-def _forms(term: QueryTerm, fold_on: bool) -> list[tuple[float, Fields]]:
+def _forms(term: QueryTerm, fold_on: bool, fields=("body", "title")) -> list[tuple[float, Fields]]:
     forms = []
     if term.accented:
-        forms.append((1.0, _in_both_fields("", term.exact)))
+        forms.append((1.0, _in_both_fields("", term.exact, fields)))
     if fold_on:
-        forms.append((FOLDED_WEIGHT if term.accented else 1.0, _in_both_fields(FOLDED_SUFFIX, term.folded)))
+        weight = FOLDED_WEIGHT if term.accented else 1.0
+        forms.append((weight, _in_both_fields(FOLDED_SUFFIX, term.folded, fields)))
     return forms
 
 
-def _in_both_fields(suffix: str, term: str) -> Fields:
-    return [("body" + suffix, term, 1.0), ("title" + suffix, term, TITLE_BOOST)]
+def _in_both_fields(suffix: str, term: str, fields=("body", "title")) -> Fields:
+    """The term in body and, boosted, in title (or only in the ``fields`` given)."""
+    weights = {"body": 1.0, "title": TITLE_BOOST}
+    return [(name + suffix, term, weights[name]) for name in fields]
 
 
 def _term_query(term: QueryTerm, fold_on: bool):
     return wq.Or([wq.Term(f, t) for _, fields in _forms(term, fold_on) for f, t, _ in fields])
 
 
-def _phrase_query(terms: list[QueryTerm], fold_on: bool):
+def _phrase_query(terms: list[QueryTerm], fold_on: bool, fields=("body", "title")):
     """Documents holding the syllables side by side: exactly, or folded."""
     alternatives = []
     if terms[0].accented:
-        alternatives += [wq.Phrase(f, [t.exact for t in terms]) for f in ("body", "title")]
+        alternatives += [wq.Phrase(f, [t.exact for t in terms]) for f in fields]
     if fold_on:
-        alternatives += [wq.Phrase(f + FOLDED_SUFFIX, [t.folded for t in terms]) for f in ("body", "title")]
+        alternatives += [wq.Phrase(f + FOLDED_SUFFIX, [t.folded for t in terms]) for f in fields]
     return wq.Or(alternatives)
 
 

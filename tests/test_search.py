@@ -132,3 +132,21 @@ def test_a_quoted_phrase_no_document_holds_falls_back_to_its_words(seed_engine):
     relaxed = seed_engine.search('"Giang Bắc công thương"')
     assert relaxed.phrases_relaxed and relaxed.total > 0
     assert ids(relaxed)[0] == "000_6193fe72d397037f.txt"
+
+
+def test_title_restriction(seed_engine):
+    # "mại" (thương mại) is in four articles but in one title only
+    assert seed_engine.search("mại").total == 4
+    assert ids(seed_engine.search("title:mại")) == ["001_d23bc6b310a03c33.txt"]
+    assert ids(seed_engine.search("title:mai")) == ["001_d23bc6b310a03c33.txt"]
+    assert ids(seed_engine.search('title:"Bắc Giang"')) == ["000_6193fe72d397037f.txt"]
+    assert ids(seed_engine.search("TITLE:logo")) == ["002_65ae49e15be055b1.txt"]
+
+
+def test_or_between_two_words(seed_engine):
+    long_an, vinh_phuc = set(ids(seed_engine.search('"Long An"'))), set(ids(seed_engine.search('"Vĩnh Phúc"')))
+    either = seed_engine.search("An OR Phúc")
+    assert set(ids(either)) >= long_an | vinh_phuc
+    # both words required without OR: fewer documents hold both first
+    assert seed_engine.search("An Phúc").total <= either.total
+    assert ids(seed_engine.search("OR")) == ids(seed_engine.search("or"))  # alone, a plain word
