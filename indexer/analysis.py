@@ -58,11 +58,6 @@ class Terms:
     pairs: tuple[tuple[str, int], ...]
 
 
-def syllables(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every syllable of ``text``."""
-    return [m.span() for m in SYLLABLE.finditer(text)]
-
-
 @lru_cache(maxsize=200_000)
 def syllable_term(surface: str) -> str:
     """The indexed form of one syllable: canonical tones, lower case."""
