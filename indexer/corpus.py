@@ -4,16 +4,20 @@ Supported files, found by walking the folder recursively (hidden entries are
 skipped): ``.txt`` and ``.md`` (first non-empty line is the title, the rest
 the body, id = path relative to the corpus root) and ``.jsonl`` / ``.jsonl.gz``
 (one JSON object a line with ``id``, ``title``, ``text`` and optional
-``date``, ``source``, ``url``, ``category``).
+``date``, ``source``, ``url``, ``category``).  Dates are kept as ISO text
+(``2024-05-01``, or ``2024-05`` / ``2024`` when that is all there is) so that
+they sort and facet by year; one the reader cannot place is dropped, reported.
 
 Nothing here raises on bad input: every unreadable file or line is handed to
 ``on_problem`` as a Problem(path, line, reason) and skipped.
 """
 
 import codecs
+import datetime
 import gzip
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -136,14 +140,14 @@ def _read_jsonl(path: Path, relative: str, on_problem: ProblemHandler) -> Iterat
                     on_problem(Problem(relative, number, _too_large(len(raw))))
                     continue
                 try:
-                    yield _jsonl_document(raw)
+                    yield _jsonl_document(raw, lambda reason: on_problem(Problem(relative, number, reason)))
                 except (UndecodableError, ValueError) as exc:
                     on_problem(Problem(relative, number, _reason(exc)))
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         on_problem(Problem(relative, None, _reason(exc)))
 
 
-def _jsonl_document(raw: bytes) -> Document:
+def _jsonl_document(raw: bytes, warn: Callable[[str], None]) -> Document:
     try:
         record = json.loads(decode(raw))
     except json.JSONDecodeError as exc:
@@ -165,12 +169,38 @@ def _jsonl_document(raw: bytes) -> Document:
         fields[name] = clean(value).strip()
     if not fields["title"] and not fields["text"]:
         raise ValueError('both "title" and "text" are empty')
+    if fields["date"]:
+        date = iso_date(fields["date"])
+        if not date:
+            warn(f'date {fields["date"][:40]!r} not understood (use 2024-05-01 or 01/05/2024): indexed without a date')
+        fields["date"] = date
     return Document(
         id=clean(doc_id).strip(),
         title=fields["title"],
         body=fields["text"],
         **{name: fields[name] for name in OPTIONAL_FIELDS},
     )
+
+
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?")
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[T ,].*)?")  # as Vietnamese write dates
+
+
+def iso_date(text: str) -> str:
+    """``2024-05-01``, ``2024-05-01T10:00``, ``1/5/2024`` -> ``2024-05-01``; ``2024-05`` and ``2024``
+    stay as precise as given; anything else -> ''."""
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = match.groups()
+    elif match := _DAY_FIRST.fullmatch(text):
+        day, month, year = match.groups()
+    else:
+        return ""
+    parts = [int(year)] + [int(p) for p in (month, day) if p is not None]
+    try:
+        datetime.date(*(parts + [1, 1])[:3])  # a real day of a real month
+    except ValueError:
+        return ""
+    return "-".join([f"{parts[0]:04d}"] + [f"{value:02d}" for value in parts[1:]])
 
 
 def _reason(exc: Exception) -> str:

@@ -2,6 +2,8 @@ import codecs
 import gzip
 import json
 
+import pytest
+
 from indexer.corpus import Document, read_corpus
 from tests.conftest import SEED_CORPUS
 
@@ -102,3 +104,21 @@ def test_a_long_text_without_line_breaks_is_segmented_in_bounded_pieces():
     words = segment(text)
     assert sum(len(w.syllables) for w in words) == 6 * (MAX_SEQUENCE // 2)
     assert {w.term for w in words} >= {"công_nghiệp", "bắc_giang", "phát_triển"}
+
+
+@pytest.mark.parametrize("given, kept", [
+    ("2024-05-01", "2024-05-01"), ("2024-5-1T08:30:00+07:00", "2024-05-01"), ("01/05/2024", "2024-05-01"),
+    ("1.5.2024", "2024-05-01"), ("29/05/2020 - 19:54", "2020-05-29"), ("2024-05", "2024-05"), ("2024", "2024"),
+])
+def test_dates_are_kept_as_iso_text(tmp_path, given, kept):
+    (tmp_path / "d.jsonl").write_text(json.dumps({"id": "d", "text": "x", "date": given}), encoding="utf-8")
+    documents, problems = read(tmp_path)
+    assert documents[0].date == kept and not problems
+
+
+@pytest.mark.parametrize("given", ["hôm qua", "31/02/2024", "2024-13-01", "05/2024/01"])
+def test_a_date_not_understood_is_reported_and_the_document_kept(tmp_path, given):
+    (tmp_path / "d.jsonl").write_text(json.dumps({"id": "d", "text": "x", "date": given}), encoding="utf-8")
+    documents, problems = read(tmp_path)
+    assert documents[0].id == "d" and documents[0].date == ""
+    assert [(p.path, p.line) for p in problems] == [("d.jsonl", 1)] and "date" in problems[0].reason
