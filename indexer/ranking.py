@@ -86,7 +86,7 @@ def plan(parsed: ParsedQuery, fold_on: bool, restored: str | None = None) -> Pla
     if words_text:
         for word in segment(words_text):
             if len(word.syllables) > 1:
-                result.bonus.append((WORD_BONUS, _in_both_fields("", word.term)))
+                result.bonus.append((WORD_BONUS, in_both_fields("", word.term)))
     if fold_on:
         for terms in [plain_terms] + phrase_terms:
             for left, right in zip(terms, terms[1:]):
@@ -111,8 +111,31 @@ def _question_word_positions(terms: list[QueryTerm]) -> set[int]:
     return positions
 
 
-def rank(searcher, stats, query_plan: Plan, limit: int) -> tuple[list[tuple[int, float]], int]:
-    """The best ``limit`` (docnum, score) pairs, best first, and how many documents match."""
+@dataclass
+class Matches:
+    """The documents a plan matches, with their scores and relevance order key."""
+
+    docnums: np.ndarray
+    scores: np.ndarray  # BM25F plus bonuses, per entry of ``docnums``
+    key: np.ndarray  # higher ranks first: the score, lifted when every query word is present
+
+    def select(self, mask: np.ndarray) -> "Matches":
+        return Matches(self.docnums[mask], self.scores[mask], self.key[mask])
+
+    def best(self, limit: int, before: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The first ``limit`` (docnum, score) pairs: by ``before`` (higher first) when given,
+        then by relevance, then index order (so that pages are stable)."""
+        if before is None and limit < len(self.docnums):
+            chosen = np.argpartition(-self.key, limit)[:limit]
+        else:
+            chosen = np.arange(len(self.docnums))
+        keys = (self.docnums[chosen], -self.key[chosen]) + (() if before is None else (-before[chosen],))
+        chosen = chosen[np.lexsort(keys)][:limit]
+        return [(int(self.docnums[i]), float(self.scores[i])) for i in chosen]
+
+
+def match(searcher, stats, query_plan: Plan) -> Matches:
+    """Every document the plan matches (deleted ones excluded)."""
     size = stats.size(searcher)
     scores = np.zeros(size, dtype=np.float32)
     coverage = np.zeros(size, dtype=np.int16)
@@ -137,25 +160,20 @@ def rank(searcher, stats, query_plan: Plan, limit: int) -> tuple[list[tuple[int,
     clauses = sum(clause.counts for clause in query_plan.clauses)
     if clauses <= ALL_WORDS_FIRST_UP_TO:
         key += (coverage[docnums] == clauses) * 1e6
-    if limit < len(docnums):
-        best = np.argpartition(-key, limit)[:limit]
-    else:
-        best = np.arange(len(docnums))
-    best = best[np.lexsort((docnums[best], -key[best]))]  # ties: index order, for stable pages
-    return [(int(docnums[i]), float(scores[docnums[i]])) for i in best], len(docnums)
+    return Matches(docnums, scores[docnums], key)
 
 
 def _forms(term: QueryTerm, fold_on: bool, fields=("body", "title")) -> list[tuple[float, Fields]]:
     forms = []
     if term.accented:
-        forms.append((1.0, _in_both_fields("", term.exact, fields)))
+        forms.append((1.0, in_both_fields("", term.exact, fields)))
     if fold_on:
         weight = FOLDED_WEIGHT if term.accented else 1.0
-        forms.append((weight, _in_both_fields(FOLDED_SUFFIX, term.folded, fields)))
+        forms.append((weight, in_both_fields(FOLDED_SUFFIX, term.folded, fields)))
     return forms
 
 
-def _in_both_fields(suffix: str, term: str, fields=("body", "title")) -> Fields:
+def in_both_fields(suffix: str, term: str, fields=("body", "title")) -> Fields:
     """The term in body and, boosted, in title (or only in the ``fields`` given)."""
     weights = {"body": 1.0, "title": TITLE_BOOST}
     return [(name + suffix, term, weights[name]) for name in fields]

@@ -20,6 +20,7 @@ from indexer.analysis import VietnameseTokenizer
 TEXT_FIELDS = ("title", "body")
 FOLDED_SUFFIX = "_f"
 PAIRS_FIELD = "pairs_f"
+METADATA_FIELDS = ("source", "category", "date")
 
 
 class VietnameseText(TEXT):
@@ -52,10 +53,9 @@ def build_schema(fold: bool = True) -> Schema:
         "id": ID(stored=True, unique=True),
         "title": VietnameseText(stored=True),
         "body": VietnameseText(stored=True),
-        "date": STORED(),
         "url": STORED(),
-        "source": ID(stored=True),
-        "category": ID(stored=True),
+        # Columns (sortable) give facets and date order a value per document without reading stored fields.
+        **{name: ID(stored=True, sortable=True) for name in METADATA_FIELDS},
     }
     if fold:
         for name in TEXT_FIELDS:

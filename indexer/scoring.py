@@ -16,7 +16,9 @@ from collections import OrderedDict
 import numpy as np
 from whoosh.reading import TermNotFound
 
+from indexer.facets import Metadata
 from indexer.restore import Vocabulary
+from indexer.suggest import Completions
 
 K1 = 1.6  # as measured on xquad-vi + 10k news (bench/relevance.py): 1.2/0.75 was 0.006 worse
 B = 0.9
@@ -24,7 +26,8 @@ CACHE_POSTINGS = 20_000_000  # about 160 MB of cached postings per generation
 
 
 class GenerationStats:
-    """Per-generation data shared by all threads: lengths and a postings cache.
+    """Per-generation data shared by all threads: lengths, a postings cache,
+    facet metadata and the accent-restoration vocabulary.
 
     Reading from Whoosh needs the calling thread's own searcher (Whoosh
     readers are not thread-safe); what was read is shared.
@@ -36,20 +39,34 @@ class GenerationStats:
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._postings: OrderedDict = OrderedDict()
         self._cached = 0
-        self._live = None
+        self._computed: dict[str, object] = {}
 
     def size(self, searcher) -> int:
         return searcher.reader().doc_count_all()
 
+    def _once(self, name: str, make):
+        """``make()``, computed by the first thread that asks and kept for the generation."""
+        if name not in self._computed:
+            with self._lock:
+                if name not in self._computed:
+                    self._computed[name] = make()
+        return self._computed[name]
+
     def live(self, searcher) -> np.ndarray:
         """True for documents not deleted."""
-        if self._live is None:
+        def read():
             live = np.ones(self.size(searcher), dtype=bool)
             reader = searcher.reader()
             if reader.has_deletions():
                 live[[d for d in range(len(live)) if reader.is_deleted(d)]] = False
-            self._live = live
-        return self._live
+            return live
+        return self._once("live", read)
+
+    def metadata(self, searcher) -> Metadata:
+        return self._once("metadata", lambda: Metadata(searcher.reader()))
+
+    def completions(self, searcher) -> Completions:
+        return self._once("completions", lambda: Completions(searcher.reader()))
 
     def lengths(self, searcher, field: str) -> tuple[np.ndarray, float]:
         """Each document's length in ``field`` and the average over documents."""

@@ -11,20 +11,27 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from indexer import telex
 from indexer.analysis import SYLLABLE, segment, syllable_term
+from indexer.facets import FACETS, SORTS, FacetValue, Filters
 from indexer.generations import IndexMissing, LiveIndex
 from indexer.query import MAX_QUERY_CHARS, parse
-from indexer.ranking import plan, rank
+from indexer.ranking import match, plan
 from indexer.schema import has_folding
 from indexer.scoring import GenerationStats
+from indexer.similar import similar
 from indexer.snippets import highlight, snippet
+from indexer.suggest import MAX_SUGGESTIONS, suggest
 from indexer.text import clean, fold
 
 __all__ = ["SearchEngine", "InvalidRequest", "IndexMissing"]
 
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000  # page * per_page, as in Elasticsearch
+MAX_FILTER_VALUES = 50  # per facet
+SIMILAR_DOCUMENTS = 5  # "more like this" on a document page
 
 
 class InvalidRequest(ValueError):
@@ -58,6 +65,7 @@ class Hit(DocumentInfo):
 @dataclass(kw_only=True)
 class DocumentView(DocumentInfo):
     body_html: str
+    similar: list[DocumentInfo] = field(default_factory=list)  # more like this
 
 
 @dataclass
@@ -71,6 +79,9 @@ class SearchResults:
     suggestion: str | None = None
     generation: str = ""  # the index generation that answered
     phrases_relaxed: bool = False  # no document held the "quoted phrases": their words were searched
+    sort: str = "relevance"
+    filters: Filters = field(default_factory=dict)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -80,7 +91,7 @@ class SearchResults:
         return asdict(self)
 
 
-def validate(query: str, page: int, per_page: int) -> None:
+def validate(query: str, page: int, per_page: int, filters: Filters, sort: str) -> None:
     if len(query) > MAX_QUERY_CHARS:
         raise InvalidRequest("query_too_long", f"query is longer than {MAX_QUERY_CHARS} characters")
     if page < 1:
@@ -89,6 +100,13 @@ def validate(query: str, page: int, per_page: int) -> None:
         raise InvalidRequest("bad_per_page", f"per_page must be between 1 and {MAX_PER_PAGE}")
     if page * per_page > MAX_RESULT_WINDOW:
         raise InvalidRequest("page_too_deep", f"only the first {MAX_RESULT_WINDOW} results can be paged through")
+    if sort not in SORTS:
+        raise InvalidRequest("bad_sort", f"sort must be one of {', '.join(SORTS)}")
+    for facet, values in filters.items():
+        if facet not in FACETS:
+            raise InvalidRequest("bad_filter", f"filters are {', '.join(FACETS)}, not {facet[:40]!r}")
+        if len(values) > MAX_FILTER_VALUES or any(len(value) > MAX_QUERY_CHARS for value in values):
+            raise InvalidRequest("bad_filter", f"at most {MAX_FILTER_VALUES} values of up to {MAX_QUERY_CHARS} characters per filter")
 
 
 class SearchEngine:
@@ -99,13 +117,21 @@ class SearchEngine:
         """Load pyvi's model now (about 1 s) rather than in the first user's search."""
         segment("khởi động")
 
-    def search(self, query: str, page: int = 1, per_page: int = 10) -> SearchResults:
-        """Raises InvalidRequest for bad parameters and IndexMissing before the first rebuild."""
+    def search(self, query: str, page: int = 1, per_page: int = 10, filters: Filters | None = None,
+               sort: str = "relevance") -> SearchResults:
+        """Results of ``query`` restricted by ``filters`` (facet -> any of these values),
+        ordered by ``sort``, with facet counts.
+
+        Raises InvalidRequest for bad parameters and IndexMissing before the first rebuild.
+        """
         started = time.perf_counter()
-        validate(query, page, per_page)
+        filters = {facet: tuple(dict.fromkeys(clean(v).strip() for v in values if v.strip()))
+                   for facet, values in (filters or {}).items()}
+        filters = {facet: values for facet, values in filters.items() if values}
+        validate(query, page, per_page, filters, sort)
         snapshot = self.live.snapshot()
         results = SearchResults(query=clean(query).strip(), total=0, page=page, per_page=per_page, took_ms=0.0,
-                                generation=snapshot.generation)
+                                generation=snapshot.generation, sort=sort, filters=filters)
         typed = _convert_typing(snapshot.searcher, results.query)
         if typed != results.query:
             query = results.suggestion = typed  # searched as converted, and said so
@@ -115,10 +141,17 @@ class SearchEngine:
             if fold_on and not parsed.accented:
                 results.suggestion = _suggestion(snapshot, query)
             query_plan = plan(parsed, fold_on, results.suggestion)
-            ranked, results.total = rank(snapshot.searcher, snapshot.shared, query_plan, page * per_page)
-            if not results.total and query_plan.phrases:
+            matches = match(snapshot.searcher, snapshot.shared, query_plan)
+            if not len(matches.docnums) and query_plan.phrases:
                 query_plan.phrases, results.phrases_relaxed = [], True
-                ranked, results.total = rank(snapshot.searcher, snapshot.shared, query_plan, page * per_page)
+                matches = match(snapshot.searcher, snapshot.shared, query_plan)
+            metadata = snapshot.shared.metadata(snapshot.searcher)
+            masks = metadata.filter_masks(filters, matches.docnums)
+            results.facets = metadata.counts(filters, matches.docnums, masks)
+            if masks:
+                matches = matches.select(np.logical_and.reduce(list(masks.values())))
+            results.total = len(matches.docnums)
+            ranked = matches.best(page * per_page, metadata.order(sort, matches.docnums))
             terms = parsed.highlight_terms()
             results.hits = [_hit(snapshot.searcher, docnum, score, terms, fold_on)
                             for docnum, score in ranked[(page - 1) * per_page:]]
@@ -127,15 +160,30 @@ class SearchEngine:
 
     def document(self, doc_id: str, query: str = "") -> DocumentView | None:
         """The stored document with the query's words marked, or None if there is no such id."""
-        searcher = self.live.snapshot().searcher
-        stored = searcher.document(id=doc_id)
-        if stored is None:
+        snapshot = self.live.snapshot()
+        searcher = snapshot.searcher
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
             return None
+        stored = searcher.stored_fields(docnum)
         parsed = parse(query[:MAX_QUERY_CHARS])
         terms = parsed.highlight_terms()
         fold_on = has_folding(searcher.schema)
+        text = stored.get("title", "") + "\n" + stored.get("body", "")
+        related = similar(searcher, snapshot.shared, docnum, text, SIMILAR_DOCUMENTS)
         return DocumentView(body_html=highlight(stored.get("body", ""), terms, fold_on),
+                            similar=[DocumentInfo(**_info(searcher.stored_fields(number), [], fold_on))
+                                     for number, _ in related],
                             **_info(stored, terms, fold_on))
+
+    def suggest(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
+        """Completions of a query being typed (``cong th`` -> ``công thương``)."""
+        if not 1 <= limit <= MAX_SUGGESTIONS:
+            raise InvalidRequest("bad_limit", f"limit must be between 1 and {MAX_SUGGESTIONS}")
+        snapshot = self.live.snapshot()
+        vocabulary = snapshot.shared.vocabulary
+        return suggest(snapshot.shared.completions(snapshot.searcher),
+                       lambda folded: vocabulary.restore(snapshot.searcher, folded), text[:MAX_QUERY_CHARS], limit)
 
     def document_count(self) -> int:
         return self.live.snapshot().searcher.doc_count()

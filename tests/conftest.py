@@ -48,6 +48,24 @@ def mini_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def news_index(tmp_path_factory) -> Path:
+    """tests/fixtures/news: 24 short articles with sources, categories and dates (facets, sorting)."""
+    index_dir = tmp_path_factory.mktemp("news-index")
+    rebuild(FIXTURES / "news", index_dir, workers=1)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def news_engine(news_index) -> SearchEngine:
+    return SearchEngine(news_index)
+
+
+@pytest.fixture(scope="session")
+def news_client(news_index):
+    return create_app({"INDEX_DIR": news_index}).test_client()
+
+
+@pytest.fixture(scope="session")
 def seed_engine(seed_index) -> SearchEngine:
     return SearchEngine(seed_index)
 
