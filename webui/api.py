@@ -1,11 +1,12 @@
-"""The JSON API: /api/search, /api/doc/<id>, /healthz."""
+"""The JSON API: /api/search, /api/suggest, /api/doc/<id>, /healthz."""
 
 from dataclasses import asdict
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 
 from indexer.search import InvalidRequest
-from webui.requests import document_url, engine, search_params
+from indexer.suggest import MAX_SUGGESTIONS
+from webui.requests import document_url, engine, int_param, search_params
 
 blueprint = Blueprint("api", __name__)
 
@@ -20,10 +21,22 @@ def results_json(results) -> dict:
 
 @blueprint.get("/api/search")
 def search():
-    query, page, per_page = search_params()
-    if not query.strip():
+    params = search_params()
+    if not params["query"].strip():
         raise InvalidRequest("missing_query", "parameter q is required")
-    return jsonify(results_json(engine().search(query, page=page, per_page=per_page)))
+    return jsonify(results_json(engine().search(**params)))
+
+
+@blueprint.get("/api/suggest")
+def suggest():
+    """Completions of a query being typed; ``format=opensearch`` answers in the OpenSearch
+    suggestions format ``[query, [completions]]`` that browsers' address bars read."""
+    query = request.args.get("q", "")
+    suggestions = engine().suggest(query, limit=int_param("limit", MAX_SUGGESTIONS))
+    if request.args.get("format") == "opensearch":
+        return current_app.response_class(current_app.json.dumps([query, suggestions]),
+                                          mimetype="application/x-suggestions+json")
+    return jsonify(query=query, suggestions=suggestions)
 
 
 @blueprint.get("/api/doc/", defaults={"doc_id": None})
@@ -33,7 +46,10 @@ def document(doc_id):
     view = engine().document(doc_id, request.args.get("q", ""))
     if view is None:
         abort(404, description=f"no document with id {doc_id!r}")
-    return jsonify(asdict(view))
+    body = asdict(view)
+    for related in body["similar"]:
+        related["url"] = document_url(related["id"])
+    return jsonify(body)
 
 
 @blueprint.get("/healthz")

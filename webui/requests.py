@@ -1,10 +1,11 @@
 """What pages and the API share: the engine and reading request parameters."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import current_app, request, url_for
 
-from indexer.search import InvalidRequest, SearchEngine
+from indexer.facets import FACETS
+from indexer.search import InvalidRequest, SearchEngine, SearchResults
 
 DEFAULT_PER_PAGE = 10
 
@@ -23,9 +24,35 @@ def int_param(name: str, default: int) -> int:
         raise InvalidRequest(f"bad_{name}", f"{name} must be a whole number, got {raw[:20]!r}") from None
 
 
-def search_params() -> tuple[str, int, int]:
-    """(query, page, per_page) of the current request; raises InvalidRequest."""
-    return request.args.get("q", ""), int_param("page", 1), int_param("per_page", DEFAULT_PER_PAGE)
+def search_params() -> dict:
+    """The current request's search as ``SearchEngine.search`` arguments: q, page, per_page,
+    sort and the filters (``source``, ``category``, ``year``, each repeatable); raises InvalidRequest."""
+    return dict(query=request.args.get("q", ""), page=int_param("page", 1),
+                per_page=int_param("per_page", DEFAULT_PER_PAGE), sort=request.args.get("sort", "relevance"),
+                filters={facet: tuple(request.args.getlist(facet)) for facet in FACETS if facet in request.args})
+
+
+def search_url(results: SearchResults, page: int = 1, sort: str | None = None,
+               toggle: tuple[str, str] | None = None, clear_filters: bool = False) -> str:
+    """The page of ``results`` with one thing changed: the page, the sort, one filter value
+    switched on or off, or all filters removed.  Any change but the page starts at page 1."""
+    filters = {} if clear_filters else {facet: list(values) for facet, values in results.filters.items()}
+    if toggle:
+        facet, value = toggle
+        chosen = filters.setdefault(facet, [])
+        if value in chosen:
+            chosen.remove(value)
+        else:
+            chosen.append(value)
+    params = [("q", results.query)]
+    params += [(facet, value) for facet in FACETS for value in filters.get(facet, [])]
+    if (sort or results.sort) != "relevance":
+        params.append(("sort", sort or results.sort))
+    if results.per_page != DEFAULT_PER_PAGE:
+        params.append(("per_page", results.per_page))
+    if page > 1:
+        params.append(("page", page))
+    return url_for("views.home") + "?" + urlencode(params)
 
 
 def document_url(doc_id: str, query: str = "") -> str:

@@ -1,19 +1,23 @@
 """HTML pages: the search page and the document page, server-rendered."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from webui.requests import document_url, engine, search_params
+from webui.requests import document_url, engine, search_params, search_url
 
 blueprint = Blueprint("views", __name__)
 PAGE_LINKS = 9  # page numbers shown around the current one
+FACET_NAMES = {"source": "Nguồn", "category": "Chuyên mục", "year": "Năm"}
+SORT_NAMES = {"relevance": "Liên quan nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
 
 
 @blueprint.get("/")
 def home():
-    query, page, per_page = search_params()
-    results = engine().search(query, page=page, per_page=per_page) if query.strip() else None
+    params = search_params()
+    query = params["query"]
+    results = engine().search(**params) if query.strip() else None
     return render_template(
-        "search.html", query=query, results=results, document_url=document_url,
+        "search.html", query=query, results=results, document_url=document_url, search_url=search_url,
+        facet_names=FACET_NAMES, sort_names=SORT_NAMES,
         page_numbers=_page_numbers(results) if results else [],
         documents=engine().document_count(),
     )
@@ -27,7 +31,14 @@ def document(doc_id):
     view = engine().document(doc_id, query)
     if view is None:
         abort(404)
-    return render_template("document.html", doc=view, query=query)
+    return render_template("document.html", doc=view, query=query, document_url=document_url)
+
+
+@blueprint.get("/opensearch.xml")
+def opensearch():
+    """Lets a browser add timkiem as a search engine (with address-bar suggestions)."""
+    xml = render_template("opensearch.xml", home=url_for("views.home", _external=True))
+    return Response(xml, mimetype="application/opensearchdescription+xml")
 
 
 def _page_numbers(results) -> list[int]:
