@@ -113,3 +113,54 @@ def test_relaxed_phrase_is_said_on_the_page(client):
     html = client.get('/?q="Giang Bắc công thương"').get_data(as_text=True)
     assert "Không tài liệu nào có đúng cụm từ" in html and "<mark>" in html
     assert client.get('/api/search?q="Giang Bắc công thương"').get_json()["phrases_relaxed"] is True
+
+
+def test_api_filters_sort_and_facets_match_the_page(news_client):
+    body = news_client.get("/api/search?q=gia&category=Kinh+t%E1%BA%BF&category=N%C3%B4ng+nghi%E1%BB%87p"
+                           "&sort=newest&per_page=100").get_json()
+    assert body["filters"] == {"category": ["Kinh tế", "Nông nghiệp"]} and body["sort"] == "newest"
+    assert {hit["category"] for hit in body["hits"]} == {"Kinh tế", "Nông nghiệp"}
+    dates = [hit["date"] for hit in body["hits"] if hit["date"]]
+    assert dates == sorted(dates, reverse=True)
+    chosen = {item["value"] for item in body["facets"]["category"] if item["selected"]}
+    assert chosen == {"Kinh tế", "Nông nghiệp"}
+    html = news_client.get("/?q=gia&category=Kinh+t%E1%BA%BF&category=N%C3%B4ng+nghi%E1%BB%87p&sort=newest"
+                           ).get_data(as_text=True)
+    assert f'{body["total"]} kết quả' in html
+
+
+def test_page_links_toggle_filters_and_keep_the_rest(news_client):
+    html = news_client.get("/?q=gia&year=2024&sort=oldest").get_data(as_text=True)
+    # removing the year filter keeps the query and the sort
+    assert 'href="/?q=gia&amp;sort=oldest" title="Bỏ bộ lọc này"' in html
+    # a category link adds to the year filter; facet links restart at page 1
+    assert 'href="/?q=gia&amp;category=Kinh+t%E1%BA%BF&amp;year=2024&amp;sort=oldest"' in html
+    assert 'aria-current="true">Cũ nhất<' in html
+
+
+def test_suggest_completes_unaccented_prefixes_with_accented_words(news_client):
+    body = news_client.get("/api/suggest?q=khu+cong+ng").get_json()
+    assert body == {"query": "khu cong ng", "suggestions": ["khu công nghiệp"]}
+    assert "công thương" in news_client.get("/api/suggest?q=cong+th").get_json()["suggestions"]
+    accented = news_client.get("/api/suggest?q=c%C3%B4ng+").get_json()["suggestions"]  # "công "
+    assert accented and all(s.startswith("công ") for s in accented)
+    assert news_client.get("/api/suggest?q=").get_json()["suggestions"] == []
+    assert news_client.get("/api/suggest?q=cong&limit=99").status_code == 400
+
+
+def test_opensearch_description_points_at_search_and_suggest(news_client):
+    response = news_client.get("/opensearch.xml")
+    assert response.content_type.startswith("application/opensearchdescription+xml")
+    xml = response.get_data(as_text=True)
+    assert 'template="http://localhost/?q={searchTerms}"' in xml
+    assert "api/suggest?format=opensearch&amp;q={searchTerms}" in xml
+    assert 'rel="search" type="application/opensearchdescription+xml"' in news_client.get("/").get_data(as_text=True)
+
+
+def test_document_page_lists_similar_documents(news_client):
+    html = news_client.get("/doc/kt-01?q=gia").get_data(as_text=True)
+    assert "Tài liệu tương tự" in html
+    assert 'href="/doc/kt-01"' not in html  # never itself
+    # kt-01 is about rice in the Mekong delta: so are nn-01 (farmers there) and kt-02 (rice exports)
+    similar = html[html.index("Tài liệu tương tự"):]
+    assert 'href="/doc/nn-01"' in similar and 'href="/doc/kt-02"' in similar

@@ -1,11 +1,12 @@
-"""The JSON API: /api/search, /api/suggest, /api/doc/<id>, /healthz."""
+"""The JSON API: /api/search, /api/suggest, /api/doc/<id>, /healthz, described at /api/openapi.json."""
 
 from dataclasses import asdict
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from indexer.search import InvalidRequest
 from indexer.suggest import MAX_SUGGESTIONS
+from webui.openapi import openapi_document
 from webui.requests import document_url, engine, int_param, search_params
 
 blueprint = Blueprint("api", __name__)
@@ -50,6 +51,11 @@ def document(doc_id):
     for related in body["similar"]:
         related["url"] = document_url(related["id"])
     return jsonify(body)
+
+
+@blueprint.get("/api/openapi.json")
+def openapi():
+    return jsonify(openapi_document(url_for("views.home", _external=True).rstrip("/")))
 
 
 @blueprint.get("/healthz")
