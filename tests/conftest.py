@@ -128,6 +128,15 @@ def live_server(tmp_path_factory, seed_index):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def news_server(tmp_path_factory, news_index):
+    index_dir = tmp_path_factory.mktemp("news-served") / "index"
+    shutil.copytree(news_index, index_dir)
+    server = Server(index_dir, FIXTURES / "news")
+    yield server
+    server.stop()
+
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 

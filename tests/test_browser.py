@@ -42,3 +42,14 @@ def test_no_results_page_and_phone_layout(browser, live_server):
     page.goto(live_server.url + "/?q=khongcogi")
     assert "Không tìm thấy kết quả nào" in page.locator(".empty").inner_text()
     page.close()
+
+
+def test_document_page_scrolls_to_the_first_match(browser, live_server):
+    page = browser.new_page(viewport={"width": 1000, "height": 500})
+    page.goto(live_server.url + "/doc/000_6193fe72d397037f.txt?q=Quang+Trung")  # said near the end only
+    mark = page.locator("article .body mark").first
+    mark.wait_for()
+    page.wait_for_function("window.scrollY > 0")
+    box = mark.bounding_box()
+    assert 0 <= box["y"] <= 500 - box["height"]  # on screen
+    page.close()

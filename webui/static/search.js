@@ -14,8 +14,10 @@ function attachSuggestions(form, number) {
   list.setAttribute("role", "listbox");
   list.setAttribute("aria-label", "Gợi ý tìm kiếm");
   list.hidden = true;
-  form.classList.add("has-suggestions");
-  input.insertAdjacentElement("afterend", list);
+  const wrapper = document.createElement("span");  // the list hangs under the box, as wide as it
+  wrapper.className = "suggest-wrap";
+  input.replaceWith(wrapper);
+  wrapper.append(input, list);
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
   input.setAttribute("aria-controls", list.id);
