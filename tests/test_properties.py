@@ -60,3 +60,22 @@ def test_document_paths_answer_200_or_404(client, doc_id):
     for prefix in ("/doc/", "/api/doc/"):
         response = client.get(prefix + quote(doc_id, safe=""))
         assert response.status_code in (200, 404), (doc_id, response.status_code)
+
+
+@common
+@given(query=queries, value=queries, sort=st.one_of(st.sampled_from(["relevance", "newest", "oldest"]), st.text(max_size=10)),
+       facet=st.sampled_from(["source", "category", "year", "author"]))
+def test_filters_and_sort_answer_200_or_a_4xx(news_client, query, value, sort, facet):
+    for path in ("/api/search", "/"):
+        response = news_client.get(path, query_string={"q": query or "giá", facet: value, "sort": sort})
+        assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+        assert "Traceback" not in response.get_data(as_text=True)
+
+
+@common
+@given(text=queries, limit=params)
+def test_suggest_answers_any_text(news_client, text, limit):
+    response = news_client.get("/api/suggest", query_string={"q": text, "limit": limit})
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        assert all(isinstance(s, str) and s for s in response.get_json()["suggestions"])

@@ -59,3 +59,10 @@ def test_query_is_escaped_everywhere(client):
     for url in ("/?q=", "/doc/003_d5561cf7ca1d1a0e.txt?q="):
         html = client.get(url + hostile).get_data(as_text=True)
         assert "<script>alert(1)" not in html and "<img src=x" not in html
+
+
+def test_filter_values_and_sort_are_escaped(news_client):
+    hostile = '"><script>alert(1)</script>'
+    html = news_client.get("/", query_string={"q": "giá", "source": hostile, "sort": "newest"}).get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as an active, removable filter
