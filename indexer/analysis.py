@@ -118,12 +118,27 @@ def _may_join(previous: str | None, current: str) -> bool:
     return not (current[0].istitle() and not previous[0].istitle())
 
 
-def _model_labels(canon, sequences):
-    from pyvi.ViTokenizer import ViTokenizer  # 1 s import: only when segmenting
+@lru_cache(maxsize=1)
+def _pyvi():
+    """pyvi's tokenizer with its CRF model loaded (1 s: only when segmenting).
 
+    Unpickling the model writes it to a temporary file that sklearn-crfsuite
+    deletes only when the model is garbage-collected: never for pyvi's
+    module-level model, so every process left 600 KB in /tmp.  The tagger
+    reads the whole file when it opens it, so the file can go at once.
+    """
+    from pyvi.ViTokenizer import ViTokenizer
+
+    ViTokenizer.model.tagger_  # opens the model file and reads it into memory
+    ViTokenizer.model.modelfile.cleanup()
+    return ViTokenizer
+
+
+def _model_labels(canon, sequences):
+    tokenizer = _pyvi()
     sentences = [[canon[s:e] for s, e, _ in tokens] for tokens in sequences]
-    features = [ViTokenizer.sent2features(sentence, False) for sentence in sentences]
-    return ViTokenizer.model.predict(features)
+    features = [tokenizer.sent2features(sentence, False) for sentence in sentences]
+    return tokenizer.model.predict(features)
 
 
 class VietnameseTokenizer(Tokenizer):

@@ -1,6 +1,10 @@
+import os
+import subprocess
+import sys
+
 from indexer.analysis import SYLLABLE, index_terms, segment, syllable_term
 from indexer.corpus import read_corpus
-from tests.conftest import SEED_CORPUS
+from tests.conftest import ROOT, SEED_CORPUS
 
 
 def seed_documents():
@@ -48,3 +52,10 @@ def test_index_terms_hold_syllables_words_and_folded_forms_at_shared_positions()
     assert terms.exact == (("sở", 0), ("công_thương", 1), ("công", 1), ("thương", 2))
     assert terms.folded == (("so", 0), ("cong", 1), ("thuong", 2))
     assert terms.pairs == (("so cong", 0), ("cong thuong", 1))
+
+
+def test_segmenting_leaves_no_temporary_files(tmp_path):
+    """pyvi's model is unpickled through a temporary file; none may stay behind per process."""
+    subprocess.run([sys.executable, "-c", "from indexer.analysis import segment; segment('Sở Công thương')"],
+                   env={**os.environ, "TMPDIR": str(tmp_path)}, check=True, cwd=ROOT)
+    assert list(tmp_path.iterdir()) == []
