@@ -2,7 +2,7 @@ import os
 import subprocess
 import sys
 
-from indexer.analysis import SYLLABLE, index_terms, segment, syllable_term
+from indexer.analysis import MODEL_TOKEN, SYLLABLE, index_terms, model_features, segment, syllable_term
 from indexer.corpus import read_corpus
 from tests.conftest import ROOT, SEED_CORPUS
 
@@ -59,3 +59,15 @@ def test_segmenting_leaves_no_temporary_files(tmp_path):
     subprocess.run([sys.executable, "-c", "from indexer.analysis import segment; segment('Sở Công thương')"],
                    env={**os.environ, "TMPDIR": str(tmp_path)}, check=True, cwd=ROOT)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_model_features_are_exactly_pyvis():
+    """pyvi's CRF model was trained on its own features: ours must be the same, token for token."""
+    from pyvi.ViTokenizer import ViTokenizer
+
+    sentences = [[m.group() for m in MODEL_TOKEN.finditer(line)]
+                 for document in seed_documents() for line in (document.title + "\n" + document.body).split("\n")]
+    sentences += [["ΑΣ", "Σ", "İstanbul", "ǅa", "ß", "123", "１２", "Hà", "Nội", ",", "TP.HCM"], ["một"], []]
+    for sentence in sentences:
+        assert model_features(sentence, ViTokenizer.bi_grams, ViTokenizer.tri_grams) == \
+            ViTokenizer.sent2features(sentence, False)
