@@ -25,6 +25,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer import generations
 from indexer.analysis import index_terms
+from indexer.codec import TimkiemCodec
 from indexer.corpus import Document, Problem, read_corpus
 from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD, build_schema
 
@@ -127,7 +128,8 @@ class _WorkerStorage(FileStorage):
 def _write_segment(generation: Path, documents: list[Document], fold: bool, done: Callable[[], None]):
     """Analyse ``documents`` and write them as one new segment of the index; the segment, or
     None when there was nothing to write."""
-    writer = SegmentWriter(_WorkerStorage(str(generation)).open_index(), _lk=False, limitmb=WRITER_MB)
+    writer = SegmentWriter(_WorkerStorage(str(generation)).open_index(), _lk=False, limitmb=WRITER_MB,
+                           codec=TimkiemCodec())
     try:
         for document in documents:
             writer.add_document(**_fields(*analyse(document), fold))

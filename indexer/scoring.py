@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 
 import numpy as np
+from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 
 from indexer.facets import Metadata
@@ -122,8 +123,9 @@ def read_postings(searcher, field: str, term: str) -> tuple[np.ndarray, np.ndarr
     """All postings of a term across the index's segments, read a block at a time.
 
     Uses the block interface of Whoosh's W3 codec (``_read_ids``,
-    ``_read_weights``, ``_next_block``): public iteration costs a Python call
-    per posting.  tests/test_scoring.py checks the two agree.
+    ``_read_weights``, ``_next_block``) and the lists of inlined terms:
+    public iteration costs a Python call per posting.  tests/test_scoring.py
+    checks the two agree.
     """
     ids, weights = [], []
     if field not in searcher.schema:
@@ -134,6 +136,10 @@ def read_postings(searcher, field: str, term: str) -> tuple[np.ndarray, np.ndarr
         except TermNotFound:
             continue
         leaf = getattr(matcher, "child", matcher)  # unwrap the deleted-documents filter
+        if isinstance(leaf, ListMatcher):  # a short list stored with the term (codec.py)
+            ids.append(np.asarray(leaf._ids, dtype=np.int64) + offset)
+            weights.append(np.asarray(leaf._weights, dtype=np.float32))
+            continue
         while leaf.is_active():
             leaf._read_ids()
             leaf._read_weights()

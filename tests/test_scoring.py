@@ -2,8 +2,19 @@ import math
 
 import numpy as np
 
+from indexer.build import rebuild
 from indexer.generations import LiveIndex
 from indexer.scoring import B, K1, GenerationStats, read_postings
+
+
+def whoosh_postings(searcher, field, term):
+    expected = []
+    if field in searcher.schema and searcher.reader().doc_frequency(field, term):
+        matcher = searcher.reader().postings(field, term)
+        while matcher.is_active():
+            expected.append((matcher.id(), matcher.weight()))
+            matcher.next()
+    return expected
 
 
 def test_bulk_postings_agree_with_whoosh_iteration(seed_index):
@@ -11,13 +22,24 @@ def test_bulk_postings_agree_with_whoosh_iteration(seed_index):
     for field, term in [("body", "công"), ("body", "công_thương"), ("body_f", "cong"), ("title", "giang"),
                         ("pairs_f", "cong thuong"), ("body", "không-có-từ-này"), ("nofield", "x")]:
         ids, frequencies = read_postings(searcher, field, term)
-        expected = []
-        if field in searcher.schema and searcher.reader().doc_frequency(field, term):
-            matcher = searcher.reader().postings(field, term)
-            while matcher.is_active():
-                expected.append((matcher.id(), matcher.weight()))
-                matcher.next()
-        assert list(zip(ids.tolist(), frequencies.tolist())) == expected, (field, term)
+        assert list(zip(ids.tolist(), frequencies.tolist())) == whoosh_postings(searcher, field, term), (field, term)
+
+
+def test_long_short_and_multi_segment_postings_read_alike(tmp_path):
+    """Terms in 300 documents fill blocks, terms in a few are stored inline (codec.py), and two
+    workers write two segments: bulk reading must agree with Whoosh's iteration in every case."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for number in range(300):
+        (corpus / f"{number:03}.txt").write_text(
+            f"Tin {number}\nPhòng chung {'công nghiệp ' * (number % 4)}riêng{number} nhóm{number % 7}", encoding="utf-8")
+    rebuild(corpus, tmp_path / "index", workers=2)
+    searcher = LiveIndex(tmp_path / "index").snapshot().searcher
+    assert len(searcher.reader().leaf_readers()) == 2
+    for field, term in [("body", "chung"), ("body", "riêng7"), ("body", "nhóm3"), ("body_f", "cong"),
+                        ("pairs_f", "phong chung"), ("title", "tin"), ("body", "công_nghiệp")]:
+        ids, frequencies = read_postings(searcher, field, term)
+        assert len(ids) and list(zip(ids.tolist(), frequencies.tolist())) == whoosh_postings(searcher, field, term)
 
 
 def test_bm25f_matches_the_formula(seed_index):
