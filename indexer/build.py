@@ -9,12 +9,13 @@ Whoosh's serial merge at commit was a third of a naive build's time.
 """
 
 import ctypes
+import hashlib
 import itertools
 import multiprocessing
 import os
 import signal
 import time
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -27,7 +28,7 @@ from indexer import generations
 from indexer.analysis import index_terms
 from indexer.codec import TimkiemCodec
 from indexer.corpus import Document, Problem, read_corpus
-from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD, build_schema
+from indexer.schema import DIGEST_BYTES, FOLDED_SUFFIX, PAIRS_FIELD, build_schema
 
 Progress = Callable[[int, int], None]  # (documents done, documents in all)
 PARALLEL_FROM = 50  # documents; fewer are not worth starting processes for
@@ -89,9 +90,15 @@ def rebuild(corpus_dir: Path, index_dir: Path, fold: bool = True, workers: int |
 
 def _write_generation(generation: Path, documents: list[Document], fold: bool, workers: int,
                       progress: Progress | None) -> None:
-    """One Whoosh segment per worker process, each analysing and writing its share of the
-    documents; then one table of contents lists the segments (no merge)."""
     ix = whoosh_index.create_in(str(generation), build_schema(fold))
+    commit_segments(ix, write_segments(generation, documents, fold, workers, progress))
+
+
+def write_segments(generation: Path, documents: list[Document], fold: bool, workers: int,
+                   progress: Progress | None) -> list:
+    """Analyse and write ``documents`` into new segments of the index in ``generation``: one
+    segment per worker process, each with a contiguous share.  The segments are not yet listed
+    in the index (``commit_segments`` does that)."""
     shares = _shares(documents, workers if len(documents) >= PARALLEL_FROM else 1)
     if len(shares) == 1:
         done = itertools.count(1)
@@ -99,7 +106,11 @@ def _write_generation(generation: Path, documents: list[Document], fold: bool, w
                                    lambda: progress and progress(next(done), len(documents)))]
     else:
         segments = _write_in_parallel(generation, documents, shares, fold, progress)
-    segments = [segment for segment in segments if segment is not None]
+    return [segment for segment in segments if segment is not None]
+
+
+def commit_segments(ix, segments: list) -> None:
+    """Make ``segments`` the index's content: a new table of contents, unlisted files removed."""
     toc = TOC(ix.schema, segments, ix.latest_generation() + 1)
     toc.write(ix.storage, ix.indexname)
     clean_files(ix.storage, ix.indexname, toc.generation, segments)
@@ -202,9 +213,15 @@ def analyse(document: Document):
     return document, index_terms(document.title), index_terms(document.body)
 
 
+def digest(document: Document) -> bytes:
+    """A fingerprint of everything indexed about a document: ``update`` re-indexes it when this changes."""
+    return hashlib.blake2b(repr(astuple(document)).encode("utf-8"), digest_size=DIGEST_BYTES).digest()
+
+
 def _fields(document: Document, title_terms, body_terms, fold: bool) -> dict:
     fields = {
         "id": document.id,
+        "digest": digest(document),
         "title": title_terms.exact,
         "_stored_title": document.title,
         "body": body_terms.exact,

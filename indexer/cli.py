@@ -1,4 +1,4 @@
-"""The ``timkiem`` command: rebuild, search, serve, stats.
+"""The ``timkiem`` command: rebuild, update, search, serve, stats, export.
 
 Exit codes: 0 success, 2 usage errors (argparse), 1 any other failure, always
 with one clear line on stderr and never a traceback.
@@ -16,6 +16,7 @@ from indexer import generations
 from indexer.build import default_workers, rebuild
 from indexer.progress import ProgressReporter
 from indexer.search import IndexMissing, InvalidRequest, SearchEngine
+from indexer.update import REBUILD_ADVISED, OldIndex, update
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -29,7 +30,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
-    except (CommandError, IndexMissing, InvalidRequest, generations.RebuildRunning,
+    except (CommandError, IndexMissing, InvalidRequest, OldIndex, generations.RebuildRunning,
             FileNotFoundError, PermissionError) as exc:
         print(f"timkiem: error: {exc}", file=sys.stderr)
         return 1
@@ -50,17 +51,22 @@ def _parser() -> argparse.ArgumentParser:
                              help="index folder (default: ./index, or $TIMKIEM_INDEX)")
         return command
 
-    def with_corpus(command):
+    def with_corpus(command, fold_option=True):
         command.add_argument("--corpus", type=Path, default=Path(os.environ.get("TIMKIEM_CORPUS", "corpus")),
                              help="corpus folder (default: ./corpus, or $TIMKIEM_CORPUS)")
-        command.add_argument("--no-fold", action="store_true",
-                             help="do not index unaccented forms (queries must then carry diacritics)")
+        if fold_option:
+            command.add_argument("--no-fold", action="store_true",
+                                 help="do not index unaccented forms (queries must then carry diacritics)")
         command.add_argument("--workers", type=_positive, default=default_workers(),
                              help="processes that segment text (default: number of cores)")
         return command
 
     build = with_corpus(with_index(commands.add_parser("rebuild", help="build the index from the corpus")))
     build.set_defaults(run=_rebuild)
+
+    refresh = with_corpus(with_index(commands.add_parser(
+        "update", help="index only what changed in the corpus since the last rebuild or update")), fold_option=False)
+    refresh.set_defaults(run=_update)
 
     search = with_index(commands.add_parser("search", help="search from the terminal"))
     search.add_argument("query", help="the search, e.g. 'cong thuong' or '\"Bắc Giang\" -Long'")
@@ -91,21 +97,42 @@ def _positive(text: str) -> int:
     return value
 
 
-def _rebuild(args) -> int:
-    shown = []
+class _ProblemPrinter:
+    """Prints the corpus problems a build meets, the first MAX_PROBLEMS_SHOWN in full."""
 
-    def report_problem(problem):
-        shown.append(problem)
-        if len(shown) <= MAX_PROBLEMS_SHOWN:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, problem) -> None:
+        self.count += 1
+        if self.count <= MAX_PROBLEMS_SHOWN:
             print(f"warning: {problem}", file=sys.stderr)
 
+    def finish(self) -> None:
+        if self.count > MAX_PROBLEMS_SHOWN:
+            print(f"warning: … and {self.count - MAX_PROBLEMS_SHOWN} more problems", file=sys.stderr)
+
+
+def _rebuild(args) -> int:
+    problems = _ProblemPrinter()
     result = rebuild(args.corpus, args.index, fold=not args.no_fold, workers=args.workers,
-                     progress=ProgressReporter(), on_problem=report_problem)
-    if len(shown) > MAX_PROBLEMS_SHOWN:
-        print(f"warning: … and {len(shown) - MAX_PROBLEMS_SHOWN} more problems", file=sys.stderr)
+                     progress=ProgressReporter(), on_problem=problems)
+    problems.finish()
     rate = result.documents / result.seconds if result.seconds else 0
     print(f"Indexed {result.documents} documents in {result.seconds:.1f} s ({rate:,.0f} docs/s); "
           f"skipped {result.skipped}; index {_size(result.size_bytes)} in {args.index / result.generation}")
+    return 0
+
+
+def _update(args) -> int:
+    problems = _ProblemPrinter()
+    result = update(args.corpus, args.index, workers=args.workers, progress=ProgressReporter(), on_problem=problems)
+    problems.finish()
+    print(f"Updated in {result.seconds:.1f} s: {result.added} added, {result.changed} changed, "
+          f"{result.deleted} deleted, {result.unchanged} unchanged; live: {args.index / result.generation}")
+    if result.deleted_share > REBUILD_ADVISED:
+        print(f"note: {result.deleted_share:.0%} of the index is deleted documents; "
+              "`timkiem rebuild` would reclaim the space", file=sys.stderr)
     return 0
 
 

@@ -29,7 +29,7 @@ Filters = dict[str, tuple[str, ...]]  # facet -> chosen values (any of them)
 
 
 class Metadata:
-    """Facet codes and date order of every document of one generation."""
+    """Facet codes, date order and id order of every document of one generation."""
 
     def __init__(self, reader):
         size = reader.doc_count_all()
@@ -40,6 +40,7 @@ class Metadata:
         self.codes: dict[str, np.ndarray] = {}
         for name, column in columns.items():
             self.values[name], self.codes[name] = np.unique(np.array(column, dtype=object), return_inverse=True)
+        self.id_rank = np.unique(np.array(_column(reader, "id", size), dtype=object), return_inverse=True)[1]
         # ISO dates sort as text; an undated document has rank -1.
         dated, self.date_rank = np.unique(np.array(dates, dtype=object), return_inverse=True)
         self.date_rank = self.date_rank.astype(np.int64) - (1 if len(dated) and dated[0] == "" else 0)

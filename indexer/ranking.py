@@ -122,14 +122,17 @@ class Matches:
     def select(self, mask: np.ndarray) -> "Matches":
         return Matches(self.docnums[mask], self.scores[mask], self.key[mask])
 
-    def best(self, limit: int, before: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def best(self, limit: int, tiebreak: np.ndarray, before: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The first ``limit`` (docnum, score) pairs: by ``before`` (higher first) when given,
-        then by relevance, then index order (so that pages are stable)."""
+        then by relevance, then by ``tiebreak`` (per document number, lower first: the
+        same order in every index of the same documents, so that pages are stable)."""
+        chosen = np.arange(len(self.docnums))
         if before is None and limit < len(self.docnums):
-            chosen = np.argpartition(-self.key, limit)[:limit]
-        else:
-            chosen = np.arange(len(self.docnums))
-        keys = (self.docnums[chosen], -self.key[chosen]) + (() if before is None else (-before[chosen],))
+            # every document scoring at least the limit-th best, ties at the cut included
+            threshold = np.partition(-self.key, limit - 1)[limit - 1]
+            chosen = np.flatnonzero(-self.key <= threshold)
+        keys = (self.docnums[chosen], tiebreak[self.docnums[chosen]], -self.key[chosen])
+        keys += () if before is None else (-before[chosen],)
         chosen = chosen[np.lexsort(keys)][:limit]
         return [(int(self.docnums[i]), float(self.scores[i])) for i in chosen]
 

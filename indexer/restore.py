@@ -11,9 +11,11 @@ a wrong restoration costs ranking, never recall.
 import math
 import threading
 from collections import defaultdict
+from typing import Callable
 
 from indexer.text import fold
 
+Frequency = Callable[[str, str], int]  # (field, term) -> documents holding it
 CANDIDATES = 8  # accented forms kept per folded syllable, most frequent first
 PAIR_WEIGHT = 3.0  # a pair seen as a word in the index outweighs single frequencies
 
@@ -25,16 +27,23 @@ class Vocabulary:
         self._lock = threading.Lock()
         self._candidates: dict[str, list[tuple[str, int]]] | None = None
 
-    def candidates(self, searcher, folded: str) -> list[tuple[str, int]]:
+    def candidates(self, searcher, folded: str, frequency: Frequency) -> list[tuple[str, int]]:
+        """The most frequent accented forms of a folded syllable, with their document frequency."""
         if self._candidates is None:
             with self._lock:
                 if self._candidates is None:
                     self._candidates = _read_candidates(searcher)
-        return self._candidates.get(folded, [])
+        forms = self._candidates.get(folded, [])
+        if searcher.reader().has_deletions():  # the lexicon's counts include deleted documents
+            forms = sorted(((form, frequency("body", form)) for form, _ in forms), key=lambda f: -f[1])
+            forms = [(form, count) for form, count in forms if count]
+        return forms[:CANDIDATES]
 
-    def restore(self, searcher, folded_syllables: list[str]) -> list[str]:
-        """The most likely accented form of each syllable (unchanged when the index knows none)."""
-        lattice = [self.candidates(searcher, s) or [(s, 1)] for s in folded_syllables]
+    def restore(self, searcher, folded_syllables: list[str], frequency: Frequency) -> list[str]:
+        """The most likely accented form of each syllable (unchanged when the index knows none).
+
+        ``frequency(field, term)`` counts the documents holding a term."""
+        lattice = [self.candidates(searcher, s, frequency) or [(s, 1)] for s in folded_syllables]
         if not lattice:
             return []
         best = [(math.log(df + 1), [form]) for form, df in lattice[0]]
@@ -42,15 +51,11 @@ class Vocabulary:
             step = []
             for form, df in options:
                 score, path = max(
-                    (previous_score + PAIR_WEIGHT * math.log(1 + _word_frequency(searcher, path[-1], form)),
+                    (previous_score + PAIR_WEIGHT * math.log(1 + frequency("body", f"{path[-1]}_{form}")),
                      path) for previous_score, path in best)
                 step.append((score + math.log(df + 1), path + [form]))
             best = step
         return max(best)[1]
-
-
-def _word_frequency(searcher, left: str, right: str) -> int:
-    return searcher.doc_frequency("body", f"{left}_{right}")
 
 
 def _read_candidates(searcher) -> dict[str, list[tuple[str, int]]]:
@@ -61,4 +66,4 @@ def _read_candidates(searcher) -> dict[str, list[tuple[str, int]]]:
             term = term.decode("utf-8")
         if "_" not in term and term.isalpha():
             found[fold(term)].append((term, info.doc_frequency()))
-    return {folded: sorted(forms, key=lambda f: -f[1])[:CANDIDATES] for folded, forms in found.items()}
+    return {folded: sorted(forms, key=lambda f: -f[1]) for folded, forms in found.items()}

@@ -11,7 +11,8 @@ The field class is pickled into the index by import path: keep it here.
 
 from collections import defaultdict
 
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.columns import FixedBytesColumn
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
@@ -21,6 +22,7 @@ TEXT_FIELDS = ("title", "body")
 FOLDED_SUFFIX = "_f"
 PAIRS_FIELD = "pairs_f"
 METADATA_FIELDS = ("source", "category", "date")
+DIGEST_BYTES = 16
 
 
 class VietnameseText(TEXT):
@@ -50,7 +52,8 @@ class VietnameseText(TEXT):
 
 def build_schema(fold: bool = True) -> Schema:
     fields = {
-        "id": ID(stored=True, unique=True),
+        "id": ID(stored=True, unique=True, sortable=True),  # the column orders ties by id
+        "digest": COLUMN(FixedBytesColumn(DIGEST_BYTES)),  # what `timkiem update` compares
         "title": VietnameseText(stored=True),
         "body": VietnameseText(stored=True),
         "url": STORED(),

@@ -70,24 +70,28 @@ class GenerationStats:
         return self._once("completions", lambda: Completions(searcher.reader()))
 
     def lengths(self, searcher, field: str) -> tuple[np.ndarray, float]:
-        """Each document's length in ``field`` and the average over documents."""
+        """Each document's length in ``field`` and the average over documents not deleted."""
         if field not in self._lengths:
             reader = searcher.reader()
             lengths = np.fromiter((reader.doc_field_length(d, field, 0) or 0 for d in range(self.size(searcher))),
                                   dtype=np.float32, count=self.size(searcher))
-            average = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
+            live = lengths[self.live(searcher)]
+            average = float(live.mean(dtype=np.float64)) if len(live) and live.any() else 1.0
             with self._lock:
                 self._lengths[field] = (lengths, average)
         return self._lengths[field]
 
     def postings(self, searcher, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, term frequencies) of ``term`` in ``field``."""
+        """(document numbers, term frequencies) of ``term`` in ``field``, deleted documents left out."""
         key = (field, term)
         with self._lock:
             if key in self._postings:
                 self._postings.move_to_end(key)
                 return self._postings[key]
         found = read_postings(searcher, field, term)
+        if searcher.reader().has_deletions():  # statistics as if the deleted documents were gone
+            keep = self.live(searcher)[found[0]]
+            found = found[0][keep], found[1][keep]
         with self._lock:
             self._postings[key] = found
             self._cached += len(found[0])
@@ -95,6 +99,16 @@ class GenerationStats:
                 _, (ids, _) = self._postings.popitem(last=False)
                 self._cached -= len(ids)
         return found
+
+    def document_frequency(self, searcher, field: str, term: str) -> int:
+        """How many documents not deleted hold ``term`` (Whoosh's count includes deleted ones)."""
+        if not searcher.reader().has_deletions():
+            return searcher.doc_frequency(field, term)
+        return len(self.postings(searcher, field, term)[0])
+
+    def restore_accents(self, searcher, folded: list[str]) -> list[str]:
+        """Folded syllables with their likely accents put back (restore.py)."""
+        return self.vocabulary.restore(searcher, folded, lambda field, term: self.document_frequency(searcher, field, term))
 
     def bm25f(self, searcher, fields: list[tuple[str, str, float]]) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, BM25F scores) of one term spread over weighted fields.
@@ -104,9 +118,9 @@ class GenerationStats:
         summed before saturation, so a word in a short title counts more
         than in a long body, but a common word cannot win by its title alone.
         """
-        total = self.size(searcher)
-        pseudo = np.zeros(total, dtype=np.float32)
-        present = np.zeros(total, dtype=bool)
+        size = self.size(searcher)
+        pseudo = np.zeros(size, dtype=np.float32)
+        present = np.zeros(size, dtype=bool)
         for field, term, weight in fields:
             ids, frequencies = self.postings(searcher, field, term)
             if len(ids):
@@ -114,6 +128,7 @@ class GenerationStats:
                 pseudo[ids] += weight * frequencies / (1 - B + B * lengths[ids] / average)
                 present[ids] = True
         ids = np.flatnonzero(present)
+        total = searcher.doc_count()  # documents not deleted: an updated index scores as a rebuilt one
         idf = math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5))
         values = pseudo[ids]
         return ids, idf * values * (K1 + 1) / (values + K1)

@@ -132,7 +132,7 @@ class SearchEngine:
         snapshot = self.live.snapshot()
         results = SearchResults(query=clean(query).strip(), total=0, page=page, per_page=per_page, took_ms=0.0,
                                 generation=snapshot.generation, sort=sort, filters=filters)
-        typed = _convert_typing(snapshot.searcher, results.query)
+        typed = _convert_typing(snapshot, results.query)
         if typed != results.query:
             query = results.suggestion = typed  # searched as converted, and said so
         parsed = parse(query)
@@ -151,7 +151,7 @@ class SearchEngine:
             if masks:
                 matches = matches.select(np.logical_and.reduce(list(masks.values())))
             results.total = len(matches.docnums)
-            ranked = matches.best(page * per_page, metadata.order(sort, matches.docnums))
+            ranked = matches.best(page * per_page, metadata.id_rank, metadata.order(sort, matches.docnums))
             terms = parsed.highlight_terms()
             results.hits = [_hit(snapshot.searcher, docnum, score, terms, fold_on)
                             for docnum, score in ranked[(page - 1) * per_page:]]
@@ -181,21 +181,21 @@ class SearchEngine:
         if not 1 <= limit <= MAX_SUGGESTIONS:
             raise InvalidRequest("bad_limit", f"limit must be between 1 and {MAX_SUGGESTIONS}")
         snapshot = self.live.snapshot()
-        vocabulary = snapshot.shared.vocabulary
         return suggest(snapshot.shared.completions(snapshot.searcher),
-                       lambda folded: vocabulary.restore(snapshot.searcher, folded), text[:MAX_QUERY_CHARS], limit)
+                       lambda folded: snapshot.shared.restore_accents(snapshot.searcher, folded),
+                       text[:MAX_QUERY_CHARS], limit)
 
     def document_count(self) -> int:
         return self.live.snapshot().searcher.doc_count()
 
 
-def _convert_typing(searcher, query: str) -> str:
+def _convert_typing(snapshot, query: str) -> str:
     """``query`` with Telex/VNI words (``coong nghieepj``) converted where the index
     knows the converted word but not the word as typed."""
-    folded_field = "body_f" if has_folding(searcher.schema) else "body"
+    folded_field = "body_f" if has_folding(snapshot.searcher.schema) else "body"
 
     def known(field: str, word: str) -> bool:
-        return searcher.doc_frequency(field, word) > 0
+        return snapshot.shared.document_frequency(snapshot.searcher, field, word) > 0
 
     def replace(match):
         typed = match.group()
@@ -212,7 +212,7 @@ def _suggestion(snapshot, query: str) -> str | None:
     text = clean(query)
     matches = list(SYLLABLE.finditer(text))
     folded = [syllable_term(m.group()) for m in matches]
-    accented = snapshot.shared.vocabulary.restore(snapshot.searcher, folded)
+    accented = snapshot.shared.restore_accents(snapshot.searcher, folded)
     if accented == folded:
         return None
     parts, cursor = [], 0

@@ -16,13 +16,13 @@ KEY_TERMS = 20
 MAX_TEXT_CHARS = 20_000  # the start of a long document says what it is about
 
 
-def key_terms(searcher, text: str) -> list[tuple[str, float]]:
+def key_terms(searcher, stats, text: str) -> list[tuple[str, float]]:
     """The ``KEY_TERMS`` most distinctive exact terms of ``text``, with their weight."""
     counts = Counter(term for term, _ in index_terms(text[:MAX_TEXT_CHARS]).exact)
-    documents = searcher.doc_count_all()
+    documents = searcher.doc_count()
     weighted = []
     for term, count in counts.items():
-        frequency = searcher.doc_frequency("body", term)
+        frequency = stats.document_frequency(searcher, "body", term)
         if frequency >= 2 and any(character.isalpha() for character in term):
             weighted.append((term, (1 + math.log(count)) * math.log(documents / frequency)))
     weighted.sort(key=lambda item: -item[1])
@@ -31,9 +31,9 @@ def key_terms(searcher, text: str) -> list[tuple[str, float]]:
 
 def similar(searcher, stats, docnum: int, text: str, limit: int) -> list[tuple[int, float]]:
     """Up to ``limit`` (docnum, score) of the documents most like document ``docnum``."""
-    terms = key_terms(searcher, text)
+    terms = key_terms(searcher, stats, text)
     if not terms:
         return []
     query_plan = Plan(clauses=[Clause([(1.0, in_both_fields("", term))], weight=weight) for term, weight in terms])
     matches = match(searcher, stats, query_plan)
-    return matches.select(matches.docnums != docnum).best(limit)
+    return matches.select(matches.docnums != docnum).best(limit, stats.metadata(searcher).id_rank)

@@ -1,0 +1,125 @@
+"""Updating the index in place of a rebuild: only what changed in the corpus is analysed.
+
+A new generation starts as hard links to the live generation's files (Whoosh
+never rewrites a segment file, so both generations stay intact).  Documents
+that changed or left the corpus are marked deleted in the old segments; new
+and changed documents are written as new segments, as a rebuild writes
+them; the table of contents then lists both, and the generation is
+published like a rebuild's.  A document "changed" when its fingerprint
+(build.digest: title, body and metadata) differs.
+
+Search results equal a full rebuild's: scoring counts only documents not
+deleted, and ties are ordered by id, not by position in the index.  Deleted
+documents still take disk space until the next rebuild.
+"""
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh.filedb.filestore import FileStorage
+
+from indexer import generations
+from indexer.build import Progress, commit_segments, default_workers, digest, unique_documents, write_segments
+from indexer.corpus import Problem, read_corpus
+from indexer.generations import IndexMissing
+from indexer.schema import has_folding
+
+REBUILD_ADVISED = 0.25  # share of deleted documents above which `update` suggests a rebuild
+
+
+class OldIndex(RuntimeError):
+    """The index was built before documents had fingerprints: only a rebuild can bring it up to date."""
+
+
+@dataclass
+class UpdateReport:
+    added: int = 0
+    changed: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    seconds: float = 0.0
+    generation: str = ""  # the live generation afterwards (a new one only if something changed)
+    deleted_share: float = 0.0  # of the documents in the index files, those marked deleted
+    problems: list[Problem] = field(default_factory=list)
+
+
+def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progress: Progress | None = None,
+           on_problem=None) -> UpdateReport:
+    """Bring the live index in line with ``corpus_dir``.
+
+    Raises IndexMissing when there is no index to update, OldIndex when it
+    predates fingerprints, RebuildRunning when a rebuild or another update
+    holds the folder.
+    """
+    started = time.monotonic()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
+    report = UpdateReport()
+
+    def problem(found: Problem) -> None:
+        report.problems.append(found)
+        if on_problem:
+            on_problem(found)
+
+    with generations.rebuild_lock(index_dir):
+        live = generations.live_generation(index_dir)
+        if live is None:
+            raise IndexMissing(f"no index in {index_dir} to update: run `timkiem rebuild` first")
+        documents = unique_documents(read_corpus(corpus_dir, problem), problem)
+        indexed = _indexed_digests(live)
+        wanted = {document.id: document for document in documents}
+        gone = [doc_id for doc_id in indexed if doc_id not in wanted]
+        changed = [doc_id for doc_id, document in wanted.items()
+                   if doc_id in indexed and indexed[doc_id] != digest(document)]
+        fresh = [document for document in documents if document.id not in indexed or document.id in changed]
+        report.added, report.changed, report.deleted = len(fresh) - len(changed), len(changed), len(gone)
+        report.unchanged = len(documents) - len(fresh)
+        report.generation = live.name
+        if fresh or gone:
+            generation = generations.new_generation(index_dir)
+            try:
+                report.deleted_share = _write_update(live, generation, fresh, gone + changed,
+                                                     workers or default_workers(), progress)
+            except BaseException:
+                generations.discard(generation)
+                raise
+            generations.publish(index_dir, generation)
+            report.generation = generation.name
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _indexed_digests(generation: Path) -> dict[str, bytes]:
+    """Id -> fingerprint of every document the generation holds (deleted ones left out)."""
+    with FileStorage(str(generation), supports_mmap=False).open_index().reader() as reader:
+        if not reader.has_column("digest"):
+            raise OldIndex(f"the index in {generation.parent} was built by an older timkiem, without "
+                           "document fingerprints: run `timkiem rebuild` once, then `update` works")
+        ids, digests = reader.column_reader("id"), reader.column_reader("digest")
+        return {ids[docnum]: digests[docnum] for docnum in range(reader.doc_count_all())
+                if not reader.is_deleted(docnum)}
+
+
+def _write_update(live: Path, generation: Path, documents, removed_ids: list[str], workers: int,
+                  progress: Progress | None) -> float:
+    """Fill ``generation``: ``live``'s segments without ``removed_ids``, plus ``documents``.
+    Returns the share of deleted documents in the result."""
+    for path in live.iterdir():
+        if path.is_file() and not path.name.endswith("LOCK"):
+            os.link(path, generation / path.name)
+    ix = FileStorage(str(generation)).open_index()
+    added = write_segments(generation, documents, has_folding(ix.schema), workers, progress)
+    writer = ix.writer()
+    try:
+        for doc_id in removed_ids:
+            writer.delete_by_term("id", doc_id)
+        kept = [segment for segment in writer.segments if segment.doc_count() > 0]
+    finally:
+        writer.cancel()  # its own new segment stays empty; the deletions live on in ``kept``
+    commit_segments(ix, kept + added)
+    total = sum(segment.doc_count_all() for segment in kept + added)
+    deleted = sum(segment.deleted_count() for segment in kept)
+    return deleted / total if total else 0.0
