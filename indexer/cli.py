@@ -14,6 +14,7 @@ from pathlib import Path
 
 from indexer import generations
 from indexer.build import default_workers, rebuild
+from indexer.export import DOCUMENTS_FILE, FORMATS, MAPPING_FILE, export
 from indexer.progress import ProgressReporter
 from indexer.search import IndexMissing, InvalidRequest, SearchEngine
 from indexer.update import REBUILD_ADVISED, OldIndex, update
@@ -84,6 +85,16 @@ def _parser() -> argparse.ArgumentParser:
 
     stats = with_index(commands.add_parser("stats", help="what the live index holds"))
     stats.set_defaults(run=_stats)
+
+    dump = with_index(commands.add_parser(
+        "export", help="write the analysed documents and a mapping for OpenSearch/Elasticsearch's bulk API"))
+    dump.add_argument("--format", choices=FORMATS, default=FORMATS[0])
+    dump.add_argument("--output", type=Path, default=Path("export"),
+                      help=f"folder for {MAPPING_FILE} and {DOCUMENTS_FILE} (default: ./export)")
+    dump.add_argument("--name", default="timkiem", help="the target index's name (default: timkiem)")
+    dump.add_argument("--workers", type=_positive, default=default_workers(),
+                      help="processes that analyse text (default: number of cores)")
+    dump.set_defaults(run=_export)
     return parser
 
 
@@ -172,6 +183,16 @@ def _stats(args) -> int:
     documents = SearchEngine(args.index).document_count()
     size = sum(f.stat().st_size for f in live.iterdir())
     print(f"index: {live}\ndocuments: {documents}\nsize: {_size(size)}")
+    return 0
+
+
+def _export(args) -> int:
+    count = export(args.index, args.output, index_name=args.name, workers=args.workers,
+                   progress=ProgressReporter(verb="exported"))
+    print(f"Exported {count} documents to {args.output / DOCUMENTS_FILE} (mapping: {args.output / MAPPING_FILE}).\n"
+          f"Load: curl -XPUT $ES/{args.name} -H 'Content-Type: application/json' -d @{args.output / MAPPING_FILE}\n"
+          f"      curl -XPOST $ES/_bulk -H 'Content-Type: application/x-ndjson' "
+          f"--data-binary @{args.output / DOCUMENTS_FILE}")
     return 0
 
 

@@ -121,7 +121,7 @@ def remove_unused(index_dir: Path, keep: set) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _open_index(generation: Path):
+def open_generation(generation: Path):
     """Open without mmap: each thread's searcher would map the whole index again,
     and a server with 8 threads showed 8 times the index size as resident memory."""
     return FileStorage(str(generation), supports_mmap=False).open_index()
@@ -174,5 +174,5 @@ class LiveIndex:
         with self._lock:
             if generation.name not in self._opened:
                 # Older generations are no longer searched by new requests.
-                self._opened = {generation.name: (_open_index(generation), self.per_generation())}
+                self._opened = {generation.name: (open_generation(generation), self.per_generation())}
             return self._opened[generation.name]

@@ -7,8 +7,9 @@ import time
 class ProgressReporter:
     """Callable as ``progress(done, total)``; writes to ``stream`` (stderr by default)."""
 
-    def __init__(self, stream=None, interval: float | None = None):
+    def __init__(self, stream=None, interval: float | None = None, verb: str = "indexed"):
         self.stream = stream or sys.stderr
+        self.verb = verb
         self.live = self.stream.isatty()
         self.interval = interval if interval is not None else (0.2 if self.live else 10.0)
         self.started = time.monotonic()
@@ -29,7 +30,7 @@ class ProgressReporter:
             if done >= total:
                 self.stream.write("\n")
         else:
-            self.stream.write(f"indexed {done}/{total} documents ({rate:,.0f} docs/s, ETA {_clock(eta)})\n")
+            self.stream.write(f"{self.verb} {done}/{total} documents ({rate:,.0f} docs/s, ETA {_clock(eta)})\n")
         self.stream.flush()
 
 

@@ -18,12 +18,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh.filedb.filestore import FileStorage
-
 from indexer import generations
 from indexer.build import Progress, commit_segments, default_workers, digest, unique_documents, write_segments
 from indexer.corpus import Problem, read_corpus
-from indexer.generations import IndexMissing
+from indexer.generations import IndexMissing, open_generation
 from indexer.schema import has_folding
 
 REBUILD_ADVISED = 0.25  # share of deleted documents above which `update` suggests a rebuild
@@ -94,7 +92,7 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
 
 def _indexed_digests(generation: Path) -> dict[str, bytes]:
     """Id -> fingerprint of every document the generation holds (deleted ones left out)."""
-    with FileStorage(str(generation), supports_mmap=False).open_index().reader() as reader:
+    with open_generation(generation).reader() as reader:
         if not reader.has_column("digest"):
             raise OldIndex(f"the index in {generation.parent} was built by an older timkiem, without "
                            "document fingerprints: run `timkiem rebuild` once, then `update` works")
@@ -110,7 +108,7 @@ def _write_update(live: Path, generation: Path, documents, removed_ids: list[str
     for path in live.iterdir():
         if path.is_file() and not path.name.endswith("LOCK"):
             os.link(path, generation / path.name)
-    ix = FileStorage(str(generation)).open_index()
+    ix = open_generation(generation)
     added = write_segments(generation, documents, has_folding(ix.schema), workers, progress)
     writer = ix.writer()
     try:
