@@ -14,6 +14,7 @@ just replaced are leftovers of crashed rebuilds and are removed by the next one.
 """
 
 import fcntl
+import logging
 import os
 import re
 import shutil
@@ -146,7 +147,9 @@ class LiveIndex:
 
     Whoosh searchers are not shared between threads: each thread keeps its own,
     reopened when CURRENT names a new generation.  ``per_generation`` makes
-    one object per generation that all threads share (caches, statistics).
+    one object per generation that all threads share (caches, statistics); if
+    it has a ``prepare(searcher)`` method, a background thread calls it as soon
+    as the generation is first opened.
     """
 
     def __init__(self, index_dir: Path, per_generation=dict):
@@ -174,5 +177,19 @@ class LiveIndex:
         with self._lock:
             if generation.name not in self._opened:
                 # Older generations are no longer searched by new requests.
-                self._opened = {generation.name: (open_generation(generation), self.per_generation())}
+                index, shared = open_generation(generation), self.per_generation()
+                self._opened = {generation.name: (index, shared)}
+                if hasattr(shared, "prepare"):
+                    threading.Thread(target=_prepare, args=(index, shared), daemon=True,
+                                     name=f"prepare {generation.name}").start()
             return self._opened[generation.name]
+
+
+def _prepare(index, shared) -> None:
+    """Let ``shared`` compute its per-generation data before searches need it (they wait for it
+    otherwise).  A generation can vanish meanwhile (a later rebuild): then there is nothing to do."""
+    try:
+        with index.searcher() as searcher:
+            shared.prepare(searcher)
+    except Exception:  # noqa: BLE001 - a search computes what it needs itself
+        logging.getLogger(__name__).debug("preparing %s failed", index, exc_info=True)

@@ -9,7 +9,6 @@ a wrong restoration costs ranking, never recall.
 """
 
 import math
-import threading
 from collections import defaultdict
 from typing import Callable
 
@@ -21,18 +20,18 @@ PAIR_WEIGHT = 3.0  # a pair seen as a word in the index outweighs single frequen
 
 
 class Vocabulary:
-    """Folded syllable -> accented syllables of one index generation (built on first use)."""
+    """Folded syllable -> accented syllables of one index generation."""
 
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._candidates: dict[str, list[tuple[str, int]]] | None = None
+    def __init__(self, body_terms: dict[str, int]):
+        """``body_terms``: the exact terms of the body field and their document frequency."""
+        found = defaultdict(list)
+        for term, documents in body_terms.items():
+            if "_" not in term and term.isalpha():
+                found[fold(term)].append((term, documents))
+        self._candidates = {folded: sorted(forms, key=lambda f: -f[1]) for folded, forms in found.items()}
 
     def candidates(self, searcher, folded: str, frequency: Frequency) -> list[tuple[str, int]]:
         """The most frequent accented forms of a folded syllable, with their document frequency."""
-        if self._candidates is None:
-            with self._lock:
-                if self._candidates is None:
-                    self._candidates = _read_candidates(searcher)
         forms = self._candidates.get(folded, [])
         if searcher.reader().has_deletions():  # the lexicon's counts include deleted documents
             forms = sorted(((form, frequency("body", form)) for form, _ in forms), key=lambda f: -f[1])
@@ -56,14 +55,3 @@ class Vocabulary:
                 step.append((score + math.log(df + 1), path + [form]))
             best = step
         return max(best)[1]
-
-
-def _read_candidates(searcher) -> dict[str, list[tuple[str, int]]]:
-    found = defaultdict(list)
-    reader = searcher.reader()
-    for term, info in reader.iter_field("body"):
-        if isinstance(term, bytes):
-            term = term.decode("utf-8")
-        if "_" not in term and term.isalpha():
-            found[fold(term)].append((term, info.doc_frequency()))
-    return {folded: sorted(forms, key=lambda f: -f[1]) for folded, forms in found.items()}

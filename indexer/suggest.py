@@ -24,11 +24,10 @@ _SCANNED = 400  # most frequent candidates examined per prefix
 class Completions:
     """The words of one index generation, sorted by folded form."""
 
-    def __init__(self, reader):
+    def __init__(self, body_terms: dict[str, int]):
+        """``body_terms``: the exact terms of the body field and their document frequency."""
         entries = []
-        for term, info in reader.iter_field("body"):
-            term = term.decode("utf-8") if isinstance(term, bytes) else term
-            documents = info.doc_frequency()
+        for term, documents in body_terms.items():
             if documents >= MIN_DOCUMENTS and term.replace("_", "").isalpha():
                 form = term.replace("_", " ")
                 entries.append((fold(form), form, documents))
