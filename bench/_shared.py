@@ -3,6 +3,7 @@
 import http.client
 import itertools
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -79,11 +80,9 @@ class RunningServer:
                     raise SystemExit("bench: the server did not start")
                 time.sleep(0.2)
 
-    def rss_mb(self) -> float:
-        for line in open(f"/proc/{self.process.pid}/status"):
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+    def memory_mb(self) -> float:
+        """Proportional set size of the server and its worker processes (shared pages counted once)."""
+        return tree_pss_kb(self.process.pid) / 1024
 
     def __enter__(self):
         return self
@@ -91,6 +90,22 @@ class RunningServer:
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=30)
+
+
+def tree_pss_kb(pid: int) -> int:
+    """Summed PSS of a process and its descendants, in KB (0 for processes gone meanwhile)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    pending += [int(child) for child in children.read().split()]
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            continue
+    return total
 
 
 def drive(port: int, queries: list[str], clients: int, seconds: float | None = None,

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._shared import shared_path  # noqa: E402
+from bench._shared import shared_path, tree_pss_kb  # noqa: E402
 
 TIMKIEM = str(Path(sys.executable).parent / "timkiem")
 
@@ -43,37 +43,12 @@ class TreeMemory:
 
     def _sample(self):
         while not self._done.wait(self.interval):
-            self.peak_mb = max(self.peak_mb, sum(_pss_kb(pid) for pid in _tree(self.pid)) / 1024)
+            self.peak_mb = max(self.peak_mb, tree_pss_kb(self.pid) / 1024)
 
     def stop(self) -> float:
         self._done.set()
         self._thread.join()
         return self.peak_mb
-
-
-def _tree(pid: int) -> list[int]:
-    found, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        found.append(current)
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children") as children:
-                    pending += [int(child) for child in children.read().split()]
-        except OSError:
-            continue
-    return found
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            for line in rollup:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def measured(command: list[str]) -> tuple[float, float, str]:

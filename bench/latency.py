@@ -66,7 +66,7 @@ def main() -> int:
         # postings of common words, as a server in use has them, without pre-reading the measured queries.
         warm_up = questions[-200:] + short_queries(questions, 1, 100, seed=3) + short_queries(questions, 2, 100, seed=4)
         drive(server.port, warm_up, clients=2, requests=len(warm_up))
-        print(f"index: {args.index}; server RSS after warm-up {server.rss_mb():.0f} MB")
+        print(f"index: {args.index}; server memory (PSS) after warm-up {server.memory_mb():.0f} MB")
         everything = []
         for kind, queries in kinds.items():
             latencies, failed, _ = drive(server.port, queries, clients=1, requests=len(queries))
@@ -77,7 +77,7 @@ def main() -> int:
         latencies, failed, wall = drive(server.port, mixed, clients=8, seconds=args.seconds)
         errors += failed
         print(f"8 clients, {wall:.0f} s: {len(latencies) / wall:.1f} requests/s, {summary(latencies)}")
-        print(f"errors: {errors}; server RSS at the end {server.rss_mb():.0f} MB")
+        print(f"errors: {errors}; server memory (PSS) at the end {server.memory_mb():.0f} MB")
     return 0 if errors == 0 else 1
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/load.py [--clients 16] [--seconds 60] [--index DIR]
 
 Loopback only, bounded in time.  Prints requests/s, latency percentiles,
-errors (must be 0) and the server's RSS at start and end (growth must stay
+errors (must be 0) and the server's memory (PSS of all its processes) at start and end (growth must stay
 under 10%); exits 1 when either limit is broken.  "Start" is after one
 warm-up pass over the queries: the server's caches (postings, vocabulary)
 are bounded, and filling them is not growth.  Without --index it builds
@@ -31,16 +31,16 @@ def main() -> int:
     queries = eval_queries()
     with RunningServer(args.index) as server:
         drive(server.port, queries, clients=4, requests=len(queries))  # warm up: fill the bounded caches
-        rss_start = server.rss_mb()
+        memory_start = server.memory_mb()
         latencies, errors, wall = drive(server.port, queries, clients=args.clients, seconds=args.seconds)
-        rss_end = server.rss_mb()
-    growth = (rss_end - rss_start) / rss_start * 100
+        memory_end = server.memory_mb()
+    growth = (memory_end - memory_start) / memory_start * 100
     print(f"clients: {args.clients}, duration: {wall:.0f} s, requests: {len(latencies) + errors}")
     print(f"throughput: {len(latencies) / wall:.1f} requests/s")
     print(f"latency ms: p50 {percentile(latencies, 0.5):.0f}, p99 {percentile(latencies, 0.99):.0f}, "
           f"max {max(latencies, default=0):.0f}")
     print(f"errors: {errors}")
-    print(f"server RSS MB: start {rss_start:.0f}, end {rss_end:.0f} ({growth:+.1f}%)")
+    print(f"server memory (PSS) MB: start {memory_start:.0f}, end {memory_end:.0f} ({growth:+.1f}%)")
     return 0 if errors == 0 and growth <= 10 else 1
 
 

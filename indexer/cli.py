@@ -80,7 +80,9 @@ def _parser() -> argparse.ArgumentParser:
         "serve", help="serve the web UI and JSON API (builds the index first if there is none)")))
     serve.add_argument("--host", default=os.environ.get("TIMKIEM_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("TIMKIEM_PORT", "5000")))
-    serve.add_argument("--threads", type=_positive, default=8, help="request threads (default 8)")
+    serve.add_argument("--threads", type=_positive, default=8, help="request threads per process (default 8)")
+    serve.add_argument("--processes", type=_positive, default=default_workers(),
+                       help="server processes (default: number of cores; searching is CPU work)")
     serve.set_defaults(run=_serve)
 
     stats = with_index(commands.add_parser("stats", help="what the live index holds"))
@@ -162,17 +164,12 @@ def _search(args) -> int:
 
 
 def _serve(args) -> int:
-    import waitress
-
-    from webui import create_app
+    from webui.server import serve
 
     if generations.live_generation(args.index) is None:
         print(f"No index in {args.index} yet: building it from {args.corpus} …", file=sys.stderr)
         _rebuild(args)
-    app = create_app({"INDEX_DIR": args.index})
-    print(f"timkiem serving http://{args.host}:{args.port}/ (index: {args.index}); Ctrl-C stops it",
-          file=sys.stderr)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="timkiem")
+    serve(args.index, args.host, args.port, threads=args.threads, processes=args.processes)
     return 0
 
 

@@ -23,7 +23,7 @@ from indexer.suggest import Completions
 
 K1 = 1.6  # as measured on xquad-vi + 10k news (bench/relevance.py): 1.2/0.75 was 0.006 worse
 B = 0.9
-CACHE_POSTINGS = 20_000_000  # about 160 MB of cached postings per generation
+CACHE_POSTINGS = 10_000_000  # postings cached per generation and process: about 80 MB
 
 
 class GenerationStats:
@@ -171,7 +171,7 @@ def read_postings(searcher, field: str, term: str) -> tuple[np.ndarray, np.ndarr
     """
     ids, weights = [], []
     if field not in searcher.schema:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
     for reader, offset in searcher.reader().leaf_readers():
         try:
             matcher = reader.postings(field, term)
@@ -179,15 +179,15 @@ def read_postings(searcher, field: str, term: str) -> tuple[np.ndarray, np.ndarr
             continue
         leaf = getattr(matcher, "child", matcher)  # unwrap the deleted-documents filter
         if isinstance(leaf, ListMatcher):  # a short list stored with the term (codec.py)
-            ids.append(np.asarray(leaf._ids, dtype=np.int64) + offset)
+            ids.append(np.asarray(leaf._ids, dtype=np.int32) + offset)
             weights.append(np.asarray(leaf._weights, dtype=np.float32))
             continue
         while leaf.is_active():
             leaf._read_ids()
             leaf._read_weights()
-            ids.append(np.asarray(leaf._ids, dtype=np.int64) + offset)
+            ids.append(np.asarray(leaf._ids, dtype=np.int32) + offset)
             weights.append(np.asarray(leaf._weights, dtype=np.float32))
             leaf._next_block()
     if not ids:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
     return np.concatenate(ids), np.concatenate(weights)

@@ -1,12 +1,15 @@
 """`timkiem serve` for real: a WSGI server process answering HTTP on loopback."""
 
 import json
+import os
+import shutil
 import signal
 import subprocess
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 from tests.conftest import SEED_CORPUS, TIMKIEM, Server, timkiem
 
@@ -77,3 +80,38 @@ def test_killed_rebuild_leaves_the_server_answering_from_the_old_index(tmp_path)
         assert search(server, "cong thuong")["total"] == 5
     finally:
         server.stop()
+
+
+def children(pid: int) -> set[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as listing:
+        return {int(child) for child in listing.read().split()}
+
+
+def test_worker_processes_are_replaced_and_stop_with_the_server(tmp_path, seed_index):
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index, index_dir)
+    server = Server(index_dir)
+    try:
+        workers = children(server.process.pid)
+        assert len(workers) == 2  # one per core by default
+        killed = sorted(workers)[0]
+        os.kill(killed, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while (killed in children(server.process.pid) or len(children(server.process.pid)) < 2) \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert killed not in children(server.process.pid) and len(children(server.process.pid)) == 2
+        assert all(search(server, "cong thuong")["total"] == 5 for _ in range(20))
+        current = children(server.process.pid)
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(timeout=20)
+        time.sleep(0.5)
+        assert not any(Path(f"/proc/{pid}").exists() for pid in current)  # no worker outlives the server
+    finally:
+        server.stop()
+
+
+def test_port_in_use_is_one_clear_error(live_server, seed_index):
+    result = timkiem("serve", "--index", seed_index, "--port", live_server.port, check=False, timeout=60)
+    assert result.returncode == 1 and "Address already in use" in result.stderr
+    assert "serving" not in result.stderr
