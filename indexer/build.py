@@ -61,19 +61,11 @@ def rebuild(corpus_dir: Path, index_dir: Path, fold: bool = True, workers: int |
     FileNotFoundError when the corpus folder does not exist.
     """
     started = time.monotonic()
-    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    if not corpus_dir.is_dir():
-        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
+    corpus_dir, index_dir = require_folder(corpus_dir), Path(index_dir)
     report = BuildReport()
-
-    def problem(found: Problem) -> None:
-        report.problems.append(found)
-        if on_problem:
-            on_problem(found)
-
     with generations.rebuild_lock(index_dir):
         generations.remove_unused(index_dir, keep={generations.live_generation(index_dir)})
-        documents = unique_documents(read_corpus(corpus_dir, problem), problem)
+        documents = corpus_documents(corpus_dir, report.problems, on_problem)
         generation = generations.new_generation(index_dir)
         try:
             _write_generation(generation, documents, fold, workers or default_workers(), progress)
@@ -196,6 +188,24 @@ def _die_with_parent() -> None:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() == 1:  # the parent died before prctl took effect
         os._exit(1)
+
+
+def require_folder(corpus_dir: Path) -> Path:
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
+    return corpus_dir
+
+
+def corpus_documents(corpus_dir: Path, problems: list[Problem], on_problem=None) -> list[Document]:
+    """The corpus's documents, one per id; every problem met is added to ``problems`` and
+    handed to ``on_problem``."""
+    def problem(found: Problem) -> None:
+        problems.append(found)
+        if on_problem:
+            on_problem(found)
+
+    return unique_documents(read_corpus(corpus_dir, problem), problem)
 
 
 def unique_documents(documents, on_problem) -> list[Document]:

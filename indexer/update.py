@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import generations
-from indexer.build import Progress, commit_segments, default_workers, digest, unique_documents, write_segments
-from indexer.corpus import Problem, read_corpus
+from indexer.build import (Progress, commit_segments, corpus_documents, default_workers, digest, require_folder,
+                           write_segments)
+from indexer.corpus import Problem
 from indexer.generations import IndexMissing, open_generation
 from indexer.schema import has_folding
 
@@ -52,21 +53,13 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
     holds the folder.
     """
     started = time.monotonic()
-    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    if not corpus_dir.is_dir():
-        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
+    corpus_dir, index_dir = require_folder(corpus_dir), Path(index_dir)
     report = UpdateReport()
-
-    def problem(found: Problem) -> None:
-        report.problems.append(found)
-        if on_problem:
-            on_problem(found)
-
     with generations.rebuild_lock(index_dir):
         live = generations.live_generation(index_dir)
         if live is None:
             raise IndexMissing(f"no index in {index_dir} to update: run `timkiem rebuild` first")
-        documents = unique_documents(read_corpus(corpus_dir, problem), problem)
+        documents = corpus_documents(corpus_dir, report.problems, on_problem)
         indexed = _indexed_digests(live)
         wanted = {document.id: document for document in documents}
         gone = [doc_id for doc_id in indexed if doc_id not in wanted]

@@ -32,27 +32,28 @@ def timkiem(*args, check=True, timeout=300, **kwargs) -> subprocess.CompletedPro
     return result
 
 
+def built_index(tmp_path_factory, corpus: Path) -> Path:
+    index_dir = tmp_path_factory.mktemp(corpus.name + "-index")
+    rebuild(corpus, index_dir, workers=1)
+    return index_dir
+
+
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
-    index_dir = tmp_path_factory.mktemp("seed-index")
-    rebuild(SEED_CORPUS, index_dir, workers=1)
-    return index_dir
+    """corpus/: the five seed articles the project ships."""
+    return built_index(tmp_path_factory, SEED_CORPUS)
 
 
 @pytest.fixture(scope="session")
 def mini_index(tmp_path_factory) -> Path:
     """tests/fixtures/mini: small documents made to test matching rules."""
-    index_dir = tmp_path_factory.mktemp("mini-index")
-    rebuild(FIXTURES / "mini", index_dir, workers=1)
-    return index_dir
+    return built_index(tmp_path_factory, FIXTURES / "mini")
 
 
 @pytest.fixture(scope="session")
 def news_index(tmp_path_factory) -> Path:
     """tests/fixtures/news: 24 short articles with sources, categories and dates (facets, sorting)."""
-    index_dir = tmp_path_factory.mktemp("news-index")
-    rebuild(FIXTURES / "news", index_dir, workers=1)
-    return index_dir
+    return built_index(tmp_path_factory, FIXTURES / "news")
 
 
 @pytest.fixture(scope="session")
