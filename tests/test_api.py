@@ -164,3 +164,11 @@ def test_document_page_lists_similar_documents(news_client):
     # kt-01 is about rice in the Mekong delta: so are nn-01 (farmers there) and kt-02 (rice exports)
     similar = html[html.index("Tài liệu tương tự"):]
     assert 'href="/doc/nn-01"' in similar and 'href="/doc/kt-02"' in similar
+
+
+def test_back_link_returns_to_the_results_page_the_user_came_from(news_client):
+    came_from = "http://localhost/?q=gia&category=Kinh+t%E1%BA%BF&sort=newest&page=2"
+    html = news_client.get("/doc/kt-03?q=gia", headers={"Referer": came_from}).get_data(as_text=True)
+    assert 'href="/?q=gia&amp;category=Kinh+t%E1%BA%BF&amp;sort=newest&amp;page=2"' in html
+    elsewhere = news_client.get("/doc/kt-03?q=gia", headers={"Referer": "https://evil.example/?q=x"})
+    assert 'href="/?q=gia"' in elsewhere.get_data(as_text=True)

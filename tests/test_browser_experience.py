@@ -130,3 +130,14 @@ def test_desktop_and_phone_screenshots(browser, news_server):
     phone.wait_for_url(re.compile(r"year="))
     assert phone.locator(".active-filters").is_visible()
     phone.close()
+
+
+def test_back_from_a_document_keeps_filters_sort_and_page(browser, news_server):
+    page = browser.new_page()
+    page.goto(news_server.url + "/?q=t%E1%BB%89nh&year=2024&sort=newest&per_page=2&page=2")
+    page.locator(".hit h2 a").first.click()
+    page.wait_for_url(re.compile(r"/doc/"))
+    page.get_by_role("link", name=re.compile("Quay lại kết quả")).click()
+    page.wait_for_url(re.compile(r"\?q="))
+    assert params(page) == {"q": ["tỉnh"], "year": ["2024"], "sort": ["newest"], "per_page": ["2"], "page": ["2"]}
+    page.close()

@@ -1,5 +1,7 @@
 """HTML pages: the search page and the document page, server-rendered."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from webui.requests import document_url, engine, search_params, search_url
@@ -31,7 +33,17 @@ def document(doc_id):
     view = engine().document(doc_id, query)
     if view is None:
         abort(404)
-    return render_template("document.html", doc=view, query=query, document_url=document_url)
+    return render_template("document.html", doc=view, query=query, document_url=document_url,
+                           back=_results_page(query))
+
+
+def _results_page(query: str) -> str:
+    """Where "back" leads: the results page the user came from, filters, sort and page
+    included, or else the results of ``query``."""
+    came_from = urlsplit(request.referrer or "")
+    if (came_from.scheme, came_from.netloc) == (request.scheme, request.host) and came_from.path == url_for("views.home"):
+        return urlunsplit(("", "", came_from.path, came_from.query, ""))
+    return url_for("views.home", q=query) if query else url_for("views.home")
 
 
 @blueprint.get("/opensearch.xml")
