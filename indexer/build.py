@@ -10,15 +10,14 @@ build's time.
 """
 
 import ctypes
-import hashlib
 import itertools
 import multiprocessing
 import os
 import signal
 import time
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -28,8 +27,9 @@ from whoosh.writing import SegmentWriter
 from indexer import generations
 from indexer.analysis import index_terms
 from indexer.codec import TimkiemCodec
-from indexer.corpus import Document, Problem, read_corpus
-from indexer.schema import DIGEST_BYTES, FOLDED_SUFFIX, PAIRS_FIELD, build_schema
+from indexer.corpus import Document, Problem
+from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD, build_schema
+from indexer.selection import Selection, digest, scan
 
 Progress = Callable[[int, int], None]  # (documents done, documents in all)
 PARALLEL_FROM = 50  # documents; fewer are not worth starting processes for
@@ -67,37 +67,39 @@ def rebuild(corpus_dir: Path, index_dir: Path, fold: bool = True, workers: int |
     report = BuildReport()
     with generations.rebuild_lock(index_dir):
         generations.remove_unused(index_dir, keep={generations.live_generation(index_dir)})
-        documents = corpus_documents(corpus_dir, report.problems, on_problem)
+        selection = Selection(corpus_dir, scan(corpus_dir, report.problems, on_problem))
         generation = generations.new_generation(index_dir)
         try:
-            _write_generation(generation, documents, fold, workers or default_workers(), progress)
+            _write_generation(generation, selection, fold, workers or default_workers(), progress)
         except BaseException:
             generations.discard(generation)
             raise
         generations.publish(index_dir, generation)
-    report.documents = len(documents)
+    report.documents = len(selection)
     report.generation = generation.name
     report.size_bytes = sum(f.stat().st_size for f in generation.iterdir())
     report.seconds = time.monotonic() - started
     return report
 
 
-def _write_generation(generation: Path, documents: list[Document], fold: bool, workers: int,
+def _write_generation(generation: Path, selection: Selection, fold: bool, workers: int,
                       progress: Progress | None) -> None:
     ix = whoosh_index.create_in(str(generation), build_schema(fold))
-    commit_segments(ix, write_segments(generation, documents, fold, workers, progress))
+    commit_segments(ix, write_segments(generation, selection, fold, workers, progress))
 
 
-def write_segments(generation: Path, documents: list[Document], fold: bool, workers: int,
+def write_segments(generation: Path, selection: Selection, fold: bool, workers: int,
                    progress: Progress | None) -> list:
-    """Analyse and write ``documents`` into new segments of the index in ``generation``, one
-    worker process per contiguous share.  The segments are not yet listed in the index
-    (``commit_segments`` does that)."""
-    shares = _shares(documents, workers if len(documents) >= PARALLEL_FROM else 1)
+    """Analyse and write the selected documents into new segments of the index in
+    ``generation``, one worker process per contiguous share.  The segments are not yet
+    listed in the index (``commit_segments`` does that)."""
+    shares = _shares([entry.size for entry in selection.entries],
+                     workers if len(selection) >= PARALLEL_FROM else 1)
     if len(shares) == 1:
         done = itertools.count(1)
-        return _write_segments(generation, documents, fold, lambda: progress and progress(next(done), len(documents)))
-    return [segment for share in _write_in_parallel(generation, documents, shares, fold, progress) for segment in share]
+        return _write_segments(generation, selection.documents(0, len(selection)), fold,
+                               lambda: progress and progress(next(done), len(selection)))
+    return [segment for share in _write_in_parallel(generation, selection, shares, fold, progress) for segment in share]
 
 
 def commit_segments(ix, segments: list) -> None:
@@ -107,16 +109,16 @@ def commit_segments(ix, segments: list) -> None:
     clean_files(ix.storage, ix.indexname, toc.generation, segments)
 
 
-def _shares(documents: list[Document], parts: int) -> list[tuple[int, int]]:
+def _shares(text_sizes: list[int], parts: int) -> list[tuple[int, int]]:
     """``parts`` contiguous (start, end) ranges of about equal text length, so that the
     workers finish together and document numbers follow the corpus order."""
-    sizes = [len(d.title) + len(d.body) + 200 for d in documents]  # + per-document overhead
+    sizes = [size + 200 for size in text_sizes]  # + per-document overhead
     total, bounds, running = sum(sizes), [0], 0
     for number, size in enumerate(sizes):
         running += size
         if running >= total * len(bounds) / parts and len(bounds) < parts:
             bounds.append(number + 1)
-    bounds.append(len(documents))
+    bounds.append(len(sizes))
     return [(start, end) for start, end in zip(bounds, bounds[1:]) if end > start] or [(0, 0)]
 
 
@@ -127,7 +129,7 @@ class _WorkerStorage(FileStorage):
         return super().temp_storage(f"{name or 'tmp'}-{os.getpid()}")
 
 
-def _write_segments(generation: Path, documents: list[Document], fold: bool, done: Callable[[], None]) -> list:
+def _write_segments(generation: Path, documents: Iterable[Document], fold: bool, done: Callable[[], None]) -> list:
     """Analyse ``documents`` and write them, in order, as new segments of the index.
 
     A segment is closed every SEGMENT_CHARS of text, before Whoosh's buffer of
@@ -165,22 +167,22 @@ def _close(writer) -> object:
 _job: dict = {}
 
 
-def _write_in_parallel(generation, documents, shares, fold, progress):
+def _write_in_parallel(generation, selection: Selection, shares, fold, progress):
     context = multiprocessing.get_context("fork")  # the workers share the loaded pyvi model too
     counter = context.Value("q", 0)
-    _job.update(generation=generation, documents=documents, fold=fold, counter=counter)
+    _job.update(generation=generation, selection=selection, fold=fold, counter=counter)
     try:
         with context.Pool(len(shares), initializer=_die_with_parent) as pool:
             result = pool.map_async(_write_share, shares, chunksize=1)
             while not result.ready():
                 result.wait(0.2)
                 if progress:
-                    progress(min(counter.value, len(documents) - 1), len(documents))
+                    progress(min(counter.value, len(selection) - 1), len(selection))
             segments = result.get()
     finally:
         _job.clear()
     if progress:
-        progress(len(documents), len(documents))
+        progress(len(selection), len(selection))
     return segments
 
 
@@ -192,7 +194,7 @@ def _write_share(share: tuple[int, int]):
         with counter.get_lock():
             counter.value += 1
 
-    return _write_segments(_job["generation"], _job["documents"][start:end], _job["fold"], done)
+    return _write_segments(_job["generation"], _job["selection"].documents(start, end), _job["fold"], done)
 
 
 def _die_with_parent() -> None:
@@ -210,35 +212,8 @@ def require_folder(corpus_dir: Path) -> Path:
     return corpus_dir
 
 
-def corpus_documents(corpus_dir: Path, problems: list[Problem], on_problem=None) -> list[Document]:
-    """The corpus's documents, one per id; every problem met is added to ``problems`` and
-    handed to ``on_problem``."""
-    def problem(found: Problem) -> None:
-        problems.append(found)
-        if on_problem:
-            on_problem(found)
-
-    return unique_documents(read_corpus(corpus_dir, problem), problem)
-
-
-def unique_documents(documents, on_problem) -> list[Document]:
-    """Documents by id, in corpus order; of two with one id the later wins."""
-    by_id: dict[str, Document] = {}
-    for document in documents:
-        if document.id in by_id:
-            on_problem(Problem(document.id, None, "duplicate id: the later document replaces the earlier"))
-            del by_id[document.id]
-        by_id[document.id] = document
-    return list(by_id.values())
-
-
 def analyse(document: Document):
     return document, index_terms(document.title), index_terms(document.body)
-
-
-def digest(document: Document) -> bytes:
-    """A fingerprint of everything indexed about a document: ``update`` re-indexes it when this changes."""
-    return hashlib.blake2b(repr(astuple(document)).encode("utf-8"), digest_size=DIGEST_BYTES).digest()
 
 
 def _fields(document: Document, title_terms, body_terms, fold: bool) -> dict:

@@ -17,6 +17,7 @@ from indexer.build import default_workers, rebuild
 from indexer.export import DOCUMENTS_FILE, FORMATS, MAPPING_FILE, export
 from indexer.progress import ProgressReporter
 from indexer.search import IndexMissing, InvalidRequest, SearchEngine
+from indexer.selection import CorpusChanged
 from indexer.update import REBUILD_ADVISED, OldIndex, update
 
 MAX_PROBLEMS_SHOWN = 20
@@ -31,7 +32,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
-    except (CommandError, IndexMissing, InvalidRequest, OldIndex, generations.RebuildRunning,
+    except (CommandError, IndexMissing, InvalidRequest, OldIndex, CorpusChanged, generations.RebuildRunning,
             FileNotFoundError, PermissionError) as exc:
         print(f"timkiem: error: {exc}", file=sys.stderr)
         return 1

@@ -6,7 +6,7 @@ that changed or left the corpus are marked deleted in the old segments; new
 and changed documents are written as new segments, as a rebuild writes
 them; the table of contents then lists both, and the generation is
 published like a rebuild's.  A document "changed" when its fingerprint
-(build.digest: title, body and metadata) differs.
+(selection.digest: title, body and metadata) differs.
 
 Search results equal a full rebuild's: scoring counts only documents not
 deleted, and ties are ordered by id, not by position in the index.  Deleted
@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import generations
-from indexer.build import (Progress, commit_segments, corpus_documents, default_workers, digest, require_folder,
-                           write_segments)
+from indexer.build import Progress, commit_segments, default_workers, require_folder, write_segments
 from indexer.corpus import Problem
 from indexer.generations import IndexMissing, open_generation
 from indexer.schema import has_folding
+from indexer.selection import Selection, scan
 
 REBUILD_ADVISED = 0.25  # share of deleted documents above which `update` suggests a rebuild
 
@@ -59,20 +59,19 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
         live = generations.live_generation(index_dir)
         if live is None:
             raise IndexMissing(f"no index in {index_dir} to update: run `timkiem rebuild` first")
-        documents = corpus_documents(corpus_dir, report.problems, on_problem)
+        entries = scan(corpus_dir, report.problems, on_problem)
         indexed = _indexed_digests(live)
-        wanted = {document.id: document for document in documents}
+        wanted = {entry.id for entry in entries}
         gone = [doc_id for doc_id in indexed if doc_id not in wanted]
-        changed = [doc_id for doc_id, document in wanted.items()
-                   if doc_id in indexed and indexed[doc_id] != digest(document)]
-        fresh = [document for document in documents if document.id not in indexed or document.id in changed]
+        fresh = [entry for entry in entries if indexed.get(entry.id) != entry.digest]
+        changed = [entry.id for entry in fresh if entry.id in indexed]
         report.added, report.changed, report.deleted = len(fresh) - len(changed), len(changed), len(gone)
-        report.unchanged = len(documents) - len(fresh)
+        report.unchanged = len(entries) - len(fresh)
         report.generation = live.name
         if fresh or gone:
             generation = generations.new_generation(index_dir)
             try:
-                report.deleted_share = _write_update(live, generation, fresh, gone + changed,
+                report.deleted_share = _write_update(live, generation, Selection(corpus_dir, fresh), gone + changed,
                                                      workers or default_workers(), progress)
             except BaseException:
                 generations.discard(generation)
@@ -94,15 +93,15 @@ def _indexed_digests(generation: Path) -> dict[str, bytes]:
                 if not reader.is_deleted(docnum)}
 
 
-def _write_update(live: Path, generation: Path, documents, removed_ids: list[str], workers: int,
+def _write_update(live: Path, generation: Path, fresh: Selection, removed_ids: list[str], workers: int,
                   progress: Progress | None) -> float:
-    """Fill ``generation``: ``live``'s segments without ``removed_ids``, plus ``documents``.
+    """Fill ``generation``: ``live``'s segments without ``removed_ids``, plus the ``fresh`` documents.
     Returns the share of deleted documents in the result."""
     for path in live.iterdir():
         if path.is_file() and not path.name.endswith("LOCK"):
             os.link(path, generation / path.name)
     ix = open_generation(generation)
-    added = write_segments(generation, documents, has_folding(ix.schema), workers, progress)
+    added = write_segments(generation, fresh, has_folding(ix.schema), workers, progress)
     writer = ix.writer()
     try:
         for doc_id in removed_ids:

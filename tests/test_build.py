@@ -5,6 +5,7 @@ from indexer import build, generations
 from indexer.build import rebuild
 from indexer.generations import RebuildRunning, live_generation
 from indexer.search import SearchEngine
+from indexer.selection import CorpusChanged, Selection, scan
 from tests.conftest import SEED_CORPUS
 
 
@@ -94,3 +95,16 @@ def test_missing_corpus_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="corpus folder not found"):
         rebuild(tmp_path / "nope", tmp_path / "index")
     assert live_generation(tmp_path / "index") is None
+
+
+def test_a_corpus_edited_during_the_build_is_noticed(tmp_path):
+    """Workers read the corpus again (selection.py): a document changed meanwhile stops the build."""
+    corpus = write_corpus(tmp_path / "c", {"a.txt": "Tin A\nNội dung A", "b.txt": "Tin B\nNội dung B"})
+    selection = Selection(corpus, scan(corpus, []))
+    assert [d.id for d in selection.documents(0, 2)] == ["a.txt", "b.txt"]
+    (corpus / "b.txt").write_text("Tin B\nNội dung đã sửa", encoding="utf-8")
+    with pytest.raises(CorpusChanged, match="changed during the build"):
+        list(selection.documents(0, 2))
+    (corpus / "b.txt").unlink()
+    with pytest.raises(CorpusChanged):
+        list(selection.documents(1, 2))

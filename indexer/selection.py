@@ -1,0 +1,78 @@
+"""Which documents of a corpus to index, held without their text.
+
+The build reads the corpus twice: once here, in the parent, keeping only each
+document's position, id, size and fingerprint, and once in each worker
+process, which keeps just its own share.  Holding every document in the
+parent cost twice the corpus's size in memory (the parent's copy, and the
+workers' copy-on-write copies of what they touched): 2.4 GB at the peak of a
+corpus-large rebuild.  Reading the JSON again costs a few seconds per worker.
+"""
+
+from dataclasses import astuple, dataclass
+from hashlib import blake2b
+from pathlib import Path
+from typing import Iterator
+
+from indexer.corpus import Document, Problem, read_corpus
+from indexer.schema import DIGEST_BYTES
+
+
+class CorpusChanged(RuntimeError):
+    """The corpus changed between the two readings of one build."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    position: int  # in read_corpus's order, counting every document it yields
+    id: str
+    size: int  # characters of title and body
+    digest: bytes
+
+
+def digest(document: Document) -> bytes:
+    """A fingerprint of everything indexed about a document: ``update`` re-indexes it when this changes."""
+    return blake2b(repr(astuple(document)).encode("utf-8"), digest_size=DIGEST_BYTES).digest()
+
+
+def scan(corpus_dir: Path, problems: list[Problem], on_problem=None) -> list[Entry]:
+    """The corpus's documents, one per id (of two with one id the later wins), in corpus order.
+    Every problem met is added to ``problems`` and handed to ``on_problem``."""
+    def problem(found: Problem) -> None:
+        problems.append(found)
+        if on_problem:
+            on_problem(found)
+
+    by_id: dict[str, Entry] = {}
+    for position, document in enumerate(read_corpus(corpus_dir, problem)):
+        if document.id in by_id:
+            problem(Problem(document.id, None, "duplicate id: the later document replaces the earlier"))
+            del by_id[document.id]
+        by_id[document.id] = Entry(position, document.id, len(document.title) + len(document.body), digest(document))
+    return list(by_id.values())
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Some of a corpus's documents, to be read again where they are indexed."""
+
+    corpus_dir: Path
+    entries: list[Entry]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def documents(self, start: int, end: int) -> Iterator[Document]:
+        """Documents ``start`` to ``end - 1`` of the selection, read from the corpus."""
+        wanted = {entry.position: entry for entry in self.entries[start:end]}
+        if not wanted:
+            return
+        last = max(wanted)
+        for position, document in enumerate(read_corpus(self.corpus_dir, lambda problem: None)):
+            if position in wanted:
+                if digest(document) != wanted[position].digest:
+                    raise CorpusChanged(f"{self.corpus_dir} changed during the build "
+                                        f"(at {document.id!r}): run it again")
+                yield document
+            if position == last:
+                return
+        raise CorpusChanged(f"{self.corpus_dir} changed during the build (documents missing): run it again")
