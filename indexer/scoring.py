@@ -128,9 +128,11 @@ class GenerationStats:
 
     def document_frequency(self, searcher, field: str, term: str) -> int:
         """How many documents not deleted hold ``term`` (Whoosh's count includes deleted ones)."""
-        if not searcher.reader().has_deletions():
-            return searcher.doc_frequency(field, term)
-        return len(self.postings(searcher, field, term)[0])
+        if searcher.reader().has_deletions():
+            return len(self.postings(searcher, field, term)[0])
+        if field == "body":  # accent restoration asks hundreds of times per query: no lookup per segment
+            return self.body_terms(searcher).get(term, 0)
+        return searcher.doc_frequency(field, term)
 
     def restore_accents(self, searcher, folded: list[str]) -> list[str]:
         """Folded syllables with their likely accents put back (restore.py)."""
