@@ -5,7 +5,7 @@
 Queries: the eval-dev questions (xquad-vi, accented and unaccented, ~13 words),
 and one- and two-word queries drawn from the same questions (accented and
 folded, seeded so every run sends the same ones).  After a warm-up with
-other queries, prints p50/p95/p99 per
+other queries and 30 s for the server's background cache warming, prints p50/p95/p99 per
 kind at 1 client, then throughput and latency at 8 concurrent clients,
 errors (must be 0) and the server's memory.  Without --index it builds (once,
 then reuses) an index of all of ../shared/corpus-large with `timkiem rebuild`.
@@ -15,6 +15,7 @@ import argparse
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,6 +26,7 @@ from indexer.generations import live_generation  # noqa: E402
 from indexer.text import fold  # noqa: E402
 
 TIMKIEM = str(Path(sys.executable).parent / "timkiem")
+SETTLE_SECONDS = 30
 
 
 def short_queries(questions: list[str], words: int, count: int, seed: int) -> list[str]:
@@ -66,6 +68,7 @@ def main() -> int:
         # postings of common words, as a server in use has them, without pre-reading the measured queries.
         warm_up = questions[-200:] + short_queries(questions, 1, 100, seed=3) + short_queries(questions, 2, 100, seed=4)
         drive(server.port, warm_up, clients=2, requests=len(warm_up))
+        time.sleep(SETTLE_SECONDS)  # the server reads common words' postings in the background after start
         print(f"index: {args.index}; server memory (PSS) after warm-up {server.memory_mb():.0f} MB")
         everything = []
         for kind, queries in kinds.items():

@@ -19,11 +19,13 @@ from whoosh.reading import TermNotFound
 
 from indexer.facets import Metadata
 from indexer.restore import Vocabulary
+from indexer.schema import FOLDED_SUFFIX
 from indexer.suggest import Completions
+from indexer.text import fold
 
 K1 = 1.6  # as measured on xquad-vi + 10k news (bench/relevance.py): 1.2/0.75 was 0.006 worse
 B = 0.9
-CACHE_POSTINGS = 10_000_000  # postings cached per generation and process: about 80 MB
+CACHE_POSTINGS = 20_000_000  # postings cached per generation and process: about 160 MB
 
 
 class GenerationStats:
@@ -86,14 +88,33 @@ class GenerationStats:
             return counts
         return self._once("body_terms", read)
 
-    def prepare(self, searcher) -> None:
-        """Compute now what the first searches would otherwise wait for (seconds on a large index)."""
+    def prepare(self, searcher, warm_cache: bool = True) -> None:
+        """Compute now what the first searches would otherwise wait for (seconds on a large
+        index), and with ``warm_cache`` read the most common words' postings (20 s on
+        corpus-large: LiveIndex does it in a background thread)."""
         self.live(searcher)
         self.metadata(searcher)
         for field in searcher.schema.scorable_names():
             self.lengths(searcher, field)
         self.vocabulary(searcher)
         self.completions(searcher)
+        if warm_cache:
+            self._cache_common_terms(searcher)
+
+    def _cache_common_terms(self, searcher) -> None:
+        """Read the postings of the most widespread words, exact and folded, in body and title,
+        until half the cache is full: nearly every query holds some, and a cold read of one
+        across a large index took a long question's latency from 30 ms to 300.  Syllables
+        only: pyvi words are rarer."""
+        budget = CACHE_POSTINGS // 2
+        common = sorted(((documents, term) for term, documents in self.body_terms(searcher).items()
+                         if "_" not in term), reverse=True)
+        fields = [field for field in ("body", "body_f", "title", "title_f") if field in searcher.schema]
+        for _, term in common:
+            for field in fields:
+                self.postings(searcher, field, fold(term) if field.endswith(FOLDED_SUFFIX) else term)
+            if self._cached >= budget:
+                return
 
     def lengths(self, searcher, field: str) -> tuple[np.ndarray, float]:
         """Each document's length in ``field`` and the average over documents not deleted."""

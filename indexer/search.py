@@ -115,13 +115,14 @@ class SearchEngine:
 
     def warm_up(self) -> None:
         """Load pyvi's model (about 1 s) and the live generation's statistics (seconds on a
-        large index) now rather than in the first users' searches."""
+        large index) now rather than in the first users' searches; the postings cache keeps
+        warming in the background."""
         segment("khởi động")
         try:
             snapshot = self.live.snapshot()
         except IndexMissing:
             return
-        snapshot.shared.prepare(snapshot.searcher)
+        snapshot.shared.prepare(snapshot.searcher, warm_cache=False)
 
     def search(self, query: str, page: int = 1, per_page: int = 10, filters: Filters | None = None,
                sort: str = "relevance") -> SearchResults:
