@@ -223,9 +223,9 @@ def _suggestion(snapshot, query: str) -> str | None:
     if accented == folded:
         return None
     parts, cursor = [], 0
-    for match, form in zip(matches, accented):
-        parts += [text[cursor:match.start()], form.capitalize() if match.group()[:1].isupper() else form]
-        cursor = match.end()
+    for found, form in zip(matches, accented):
+        parts += [text[cursor:found.start()], form.capitalize() if found.group()[:1].isupper() else form]
+        cursor = found.end()
     return ("".join(parts) + text[cursor:]).strip()
 
 
