@@ -11,6 +11,12 @@ def params(page) -> dict:
     return parse_qs(urlparse(page.url).query)
 
 
+def open_first_hit(page, results_url: str) -> None:
+    page.goto(results_url)
+    page.locator(".hit h2 a").first.click()
+    page.wait_for_url(re.compile(r"/doc/"))
+
+
 def test_suggestions_while_typing_chosen_with_the_keyboard(browser, news_server):
     page = browser.new_page(viewport={"width": 1200, "height": 800})
     page.goto(news_server.url + "/")
@@ -92,9 +98,7 @@ def test_sort_by_date_then_page_through(browser, news_server):
 
 def test_document_page_similar_documents_and_back(browser, news_server):
     page = browser.new_page()
-    page.goto(news_server.url + "/?q=gao")
-    page.locator(".hit h2 a").first.click()
-    page.wait_for_url(re.compile(r"/doc/"))
+    open_first_hit(page, news_server.url + "/?q=gao")
     assert page.locator("article .body mark").count() > 0
     similar = page.get_by_role("complementary", name="Tài liệu tương tự").get_by_role("link")
     assert similar.count() > 0
@@ -134,9 +138,7 @@ def test_desktop_and_phone_screenshots(browser, news_server):
 
 def test_back_from_a_document_keeps_filters_sort_and_page(browser, news_server):
     page = browser.new_page()
-    page.goto(news_server.url + "/?q=t%E1%BB%89nh&year=2024&sort=newest&per_page=2&page=2")
-    page.locator(".hit h2 a").first.click()
-    page.wait_for_url(re.compile(r"/doc/"))
+    open_first_hit(page, news_server.url + "/?q=t%E1%BB%89nh&year=2024&sort=newest&per_page=2&page=2")
     page.get_by_role("link", name=re.compile("Quay lại kết quả")).click()
     page.wait_for_url(re.compile(r"\?q="))
     assert params(page) == {"q": ["tỉnh"], "year": ["2024"], "sort": ["newest"], "per_page": ["2"], "page": ["2"]}
