@@ -162,30 +162,34 @@ def model_features(sentence: list[str], bigrams: set, trigrams: set) -> list[dic
     features = []
     for i, token in enumerate(sentence):
         item = {"bias": 1.0, "word.lower()": lower[i]}
-        _flag(item, "word.isupper()", upper[i])
-        _flag(item, "word.istitle()", title[i])
-        _flag(item, "word.isdigit()", token.isdigit())
+        if upper[i]:
+            item["word.isupper()"] = True
+        if title[i]:
+            item["word.istitle()"] = True
+        if token.isdigit():
+            item["word.isdigit()"] = True
         if i > 0:
             item["-1:word.lower()"] = lower[i - 1]
-            _flag(item, "-1:word.istitle()", title[i - 1])
-            _flag(item, "-1:word.isupper()", upper[i - 1])
-            _flag(item, "-1:word.bi_gram()", pair[i - 1])
-            if i > 1:
-                _flag(item, "-2:word.tri_gram()", triple[i - 2])
+            if title[i - 1]:
+                item["-1:word.istitle()"] = True
+            if upper[i - 1]:
+                item["-1:word.isupper()"] = True
+            if pair[i - 1]:
+                item["-1:word.bi_gram()"] = True
+            if i > 1 and triple[i - 2]:
+                item["-2:word.tri_gram()"] = True
         if i < count - 1:
             item["+1:word.lower()"] = lower[i + 1]
-            _flag(item, "+1:word.istitle()", title[i + 1])
-            _flag(item, "+1:word.isupper()", upper[i + 1])
-            _flag(item, "+1:word.bi_gram()", pair[i])
-            if i < count - 2:
-                _flag(item, "+2:word.tri_gram()", triple[i])
+            if title[i + 1]:
+                item["+1:word.istitle()"] = True
+            if upper[i + 1]:
+                item["+1:word.isupper()"] = True
+            if pair[i]:
+                item["+1:word.bi_gram()"] = True
+            if i < count - 2 and triple[i]:
+                item["+2:word.tri_gram()"] = True
         features.append(item)
     return features
-
-
-def _flag(features: dict, name: str, value: bool) -> None:
-    if value:
-        features[name] = True
 
 
 class VietnameseTokenizer(Tokenizer):
