@@ -22,27 +22,29 @@ PAIR_WEIGHT = 3.0  # a pair seen as a word in the index outweighs single frequen
 class Vocabulary:
     """Folded syllable -> accented syllables of one index generation."""
 
-    def __init__(self, body_terms: dict[str, int]):
-        """``body_terms``: the exact terms of the body field and their document frequency."""
+    def __init__(self, body_terms: dict[str, int], counts_deleted: bool = False):
+        """``body_terms``: the exact terms of the body field and their document frequency,
+        which ``counts_deleted`` says includes deleted documents."""
+        self._counts_deleted = counts_deleted
         found = defaultdict(list)
         for term, documents in body_terms.items():
             if "_" not in term and term.isalpha():
                 found[fold(term)].append((term, documents))
         self._candidates = {folded: sorted(forms, key=lambda f: -f[1]) for folded, forms in found.items()}
 
-    def candidates(self, searcher, folded: str, frequency: Frequency) -> list[tuple[str, int]]:
+    def candidates(self, folded: str, frequency: Frequency) -> list[tuple[str, int]]:
         """The most frequent accented forms of a folded syllable, with their document frequency."""
         forms = self._candidates.get(folded, [])
-        if searcher.reader().has_deletions():  # the lexicon's counts include deleted documents
+        if self._counts_deleted:
             forms = sorted(((form, frequency("body", form)) for form, _ in forms), key=lambda f: -f[1])
             forms = [(form, count) for form, count in forms if count]
         return forms[:CANDIDATES]
 
-    def restore(self, searcher, folded_syllables: list[str], frequency: Frequency) -> list[str]:
+    def restore(self, folded_syllables: list[str], frequency: Frequency) -> list[str]:
         """The most likely accented form of each syllable (unchanged when the index knows none).
 
         ``frequency(field, term)`` counts the documents holding a term."""
-        lattice = [self.candidates(searcher, s, frequency) or [(s, 1)] for s in folded_syllables]
+        lattice = [self.candidates(s, frequency) or [(s, 1)] for s in folded_syllables]
         if not lattice:
             return []
         best = [(math.log(df + 1), [form]) for form, df in lattice[0]]

@@ -60,3 +60,18 @@ def test_bm25f_matches_the_formula(seed_index):
         idf = math.log(1 + (total - len(ids) + 0.5) / (len(ids) + 0.5))
         assert np.isclose(score, idf * pseudo * (K1 + 1) / (pseudo + K1), rtol=1e-5)
     assert set(ids.tolist()) == {0, 3}  # "long trọng" in 000, "Long An" in 003
+
+
+def test_field_sums_agree_whether_sorted_or_spread_over_all_documents():
+    """A term's fields are combined by sorting when they hold few postings, through an array per
+    document otherwise: both give each document once, with its fields' values added."""
+    from indexer.scoring import _sum_by_document
+
+    body = (np.array([1, 5, 9], dtype=np.int32), np.array([1.0, 2.0, 3.0], dtype=np.float32))
+    title = (np.array([5, 7], dtype=np.int32), np.array([0.5, 4.0], dtype=np.float32))
+    for size in (20, 10_000):  # 5 postings: spread over 20 documents, sorted among 10,000
+        ids, values = _sum_by_document([body, title], size)
+        assert ids.tolist() == [1, 5, 7, 9]
+        assert values.tolist() == [1.0, 2.5, 4.0, 3.0]
+    assert _sum_by_document([body], 10_000) is body
+    assert len(_sum_by_document([], 10_000)[0]) == 0
