@@ -22,7 +22,7 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _OTHER_SPACE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 # C0/C1 controls except \n, plus lone surrogates and non-characters.
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_LETTERS = re.compile(r"[^\W\d_]+")
+_LETTER_RUNS = re.compile(r"([^\W\d_]+)")  # split() keeps the runs at odd indexes
 
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền sắc ngã hỏi nặng
 _VOWELS = frozenset("aăâeêioôơuưy")
@@ -40,7 +40,9 @@ def clean(text: str) -> str:
 
 def canonical_tones(text: str) -> str:
     """Put every tone mark on its canonical vowel; the result has the same length."""
-    return _LETTERS.sub(lambda m: _canonical_syllable(m.group()), text)
+    pieces = _LETTER_RUNS.split(text)
+    pieces[1::2] = map(_canonical_syllable, pieces[1::2])  # no Python call per syllable once cached
+    return "".join(pieces)
 
 
 def normalize(text: str) -> str:
