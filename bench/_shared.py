@@ -80,9 +80,11 @@ class RunningServer:
                     raise SystemExit("bench: the server did not start")
                 time.sleep(0.2)
 
-    def memory_mb(self) -> float:
-        """Proportional set size of the server and its worker processes (shared pages counted once)."""
-        return tree_pss_kb(self.process.pid) / 1024
+    def memory_mb(self) -> tuple[float, float]:
+        """(PSS, RSS) of the server and its worker processes summed: PSS counts pages the
+        processes share once, RSS once per process."""
+        pss, rss = tree_memory_kb(self.process.pid)
+        return pss / 1024, rss / 1024
 
     def __enter__(self):
         return self
@@ -92,9 +94,9 @@ class RunningServer:
         self.process.wait(timeout=30)
 
 
-def tree_pss_kb(pid: int) -> int:
-    """Summed PSS of a process and its descendants, in KB (0 for processes gone meanwhile)."""
-    total, pending = 0, [pid]
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """Summed (PSS, RSS) of a process and its descendants, in KB (0 for processes gone meanwhile)."""
+    pss, rss, pending = 0, 0, [pid]
     while pending:
         current = pending.pop()
         try:
@@ -102,10 +104,11 @@ def tree_pss_kb(pid: int) -> int:
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     pending += [int(child) for child in children.read().split()]
             with open(f"/proc/{current}/smaps_rollup") as rollup:
-                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
-        except (OSError, StopIteration):
+                sizes = {line.split()[0]: int(line.split()[1]) for line in rollup if line.startswith(("Pss:", "Rss:"))}
+            pss, rss = pss + sizes.get("Pss:", 0), rss + sizes.get("Rss:", 0)
+        except OSError:
             continue
-    return total
+    return pss, rss
 
 
 def drive(port: int, queries: list[str], clients: int, seconds: float | None = None,

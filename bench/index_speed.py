@@ -6,7 +6,8 @@
 (b) all of ../shared/corpus-large (133,709 documents).  Each build runs as
 the installed `timkiem rebuild` in its own process; printed: documents/s,
 MB/s of input, wall seconds, peak memory of the whole process tree
-(proportional set size, so pages shared by forked workers count once) and
+(proportional set size, so pages shared by forked workers count once; and
+the sum of the processes' RSS, which counts them in each) and
 the index size on disk.
 
 The naive pipeline, on (a) only: one process, pyvi's ``ViTokenizer.tokenize``
@@ -27,32 +28,33 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._shared import shared_path, tree_pss_kb  # noqa: E402
+from bench._shared import shared_path, tree_memory_kb  # noqa: E402
 
 TIMKIEM = str(Path(sys.executable).parent / "timkiem")
 
 
 class TreeMemory:
-    """Samples the summed PSS of a process and its descendants; ``peak_mb`` after ``stop()``."""
+    """Samples the summed PSS and RSS of a process and its descendants; ``stop()`` gives the peaks."""
 
-    def __init__(self, pid: int, interval: float = 0.25):
-        self.pid, self.interval, self.peak_mb = pid, interval, 0.0
+    def __init__(self, pid: int, interval: float = 0.5):
+        self.pid, self.interval, self.peak_pss_mb, self.peak_rss_mb = pid, interval, 0.0, 0.0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
     def _sample(self):
         while not self._done.wait(self.interval):
-            self.peak_mb = max(self.peak_mb, tree_pss_kb(self.pid) / 1024)
+            pss, rss = tree_memory_kb(self.pid)
+            self.peak_pss_mb, self.peak_rss_mb = max(self.peak_pss_mb, pss / 1024), max(self.peak_rss_mb, rss / 1024)
 
-    def stop(self) -> float:
+    def stop(self) -> tuple[float, float]:
         self._done.set()
         self._thread.join()
-        return self.peak_mb
+        return self.peak_pss_mb, self.peak_rss_mb
 
 
-def measured(command: list[str]) -> tuple[float, float, str]:
-    """Run ``command``; (wall seconds, peak tree PSS in MB, its stderr)."""
+def measured(command: list[str]) -> tuple[float, tuple[float, float], str]:
+    """Run ``command``; (wall seconds, peak tree (PSS, RSS) in MB, its stderr)."""
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     memory = TreeMemory(process.pid)
@@ -77,9 +79,10 @@ def corpus_stats(corpus: Path) -> tuple[int, int]:
     return documents, sum(file.stat().st_size for file in files)
 
 
-def report(name: str, documents: int, size: int, wall: float, peak: float, index_bytes: int) -> None:
+def report(name: str, documents: int, size: int, wall: float, peak: tuple[float, float], index_bytes: int) -> None:
     print(f"{name}: {documents:,} documents, {size / 2**20:.1f} MB in {wall:.1f} s: "
-          f"{documents / wall:,.0f} docs/s, {size / 2**20 / wall:.2f} MB/s, peak memory {peak:,.0f} MB, "
+          f"{documents / wall:,.0f} docs/s, {size / 2**20 / wall:.2f} MB/s, peak memory {peak[0]:,.0f} MB PSS "
+          f"({peak[1]:,.0f} MB RSS summed over processes), "
           f"index {index_bytes / 2**20:,.0f} MB", flush=True)
 
 

@@ -45,6 +45,11 @@ def summary(latencies: list[float]) -> str:
             f"p99 {percentile(latencies, 0.99):.1f} ms")
 
 
+def memory(server: RunningServer) -> str:
+    pss, rss = server.memory_mb()
+    return f"{pss:.0f} MB PSS ({rss:.0f} MB RSS summed over the processes)"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, default=default_bench_index("corpus-large"))
@@ -69,7 +74,7 @@ def main() -> int:
         warm_up = questions[-200:] + short_queries(questions, 1, 100, seed=3) + short_queries(questions, 2, 100, seed=4)
         drive(server.port, warm_up, clients=2, requests=len(warm_up))
         time.sleep(SETTLE_SECONDS)  # the server reads common words' postings in the background after start
-        print(f"index: {args.index}; server memory (PSS) after warm-up {server.memory_mb():.0f} MB")
+        print(f"index: {args.index}; server memory after warm-up: {memory(server)}")
         everything = []
         for kind, queries in kinds.items():
             latencies, failed, _ = drive(server.port, queries, clients=1, requests=len(queries))
@@ -80,7 +85,7 @@ def main() -> int:
         latencies, failed, wall = drive(server.port, mixed, clients=8, seconds=args.seconds)
         errors += failed
         print(f"8 clients, {wall:.0f} s: {len(latencies) / wall:.1f} requests/s, {summary(latencies)}")
-        print(f"errors: {errors}; server memory (PSS) at the end {server.memory_mb():.0f} MB")
+        print(f"errors: {errors}; server memory at the end: {memory(server)}")
     return 0 if errors == 0 else 1
 
 

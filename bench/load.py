@@ -31,9 +31,9 @@ def main() -> int:
     queries = eval_queries()
     with RunningServer(args.index) as server:
         drive(server.port, queries, clients=4, requests=len(queries))  # warm up: fill the bounded caches
-        memory_start = server.memory_mb()
+        memory_start, _ = server.memory_mb()
         latencies, errors, wall = drive(server.port, queries, clients=args.clients, seconds=args.seconds)
-        memory_end = server.memory_mb()
+        memory_end, _ = server.memory_mb()
     growth = (memory_end - memory_start) / memory_start * 100
     print(f"clients: {args.clients}, duration: {wall:.0f} s, requests: {len(latencies) + errors}")
     print(f"throughput: {len(latencies) / wall:.1f} requests/s")
