@@ -107,3 +107,17 @@ def test_cli_update_reports_what_it_did(updated):
     records[1]["text"] += " Thêm một câu."
     result = timkiem("update", "--corpus", write(tmp_path / "v4", records), "--index", tmp_path / "index")
     assert "0 added, 1 changed, 0 deleted, 23 unchanged" in result.stdout
+
+
+def test_fingerprints_stay_those_of_earlier_indexes():
+    """``update`` compares fingerprints stored by an earlier build: the formula must not drift."""
+    from dataclasses import astuple
+    from hashlib import blake2b
+
+    from indexer.corpus import Document
+    from indexer.selection import digest
+
+    document = Document(id="a/b.txt", title="Sở Công Thương", body="Thân bài\n'quoted'", date="2024-05-01",
+                        source="baomoi", url="https://x.vn/1", category="Kinh tế")
+    assert digest(document) == blake2b(repr(astuple(document)).encode("utf-8"), digest_size=16).digest()
+    assert digest(document) != digest(Document(id="a/b.txt", title="Sở Công Thương", body="Thân bài"))
