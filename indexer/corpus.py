@@ -78,17 +78,34 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+# Where a document was read: its file, relative to the corpus folder, and its line (0: the whole file).
+Location = tuple[str, int]
+
+
 def read_corpus(root: Path, on_problem: ProblemHandler) -> Iterator[Document]:
     """Every document under ``root``, in a stable (sorted path) order."""
+    for _, document in read_located(root, on_problem):
+        yield document
+
+
+def read_located(root: Path, on_problem: ProblemHandler,
+                 only: set[Location] | None = None) -> Iterator[tuple[Location, Document]]:
+    """``read_corpus`` with each document's location; with ``only``, just the documents at
+    those locations, without decoding the other lines (a build's workers read their share so)."""
     root = Path(root)
+    files = None if only is None else {relative for relative, _ in only}
     for path in _corpus_files(root):
         relative = path.relative_to(root).as_posix()
+        if files is not None and relative not in files:
+            continue
         if path.name.endswith(JSONL_SUFFIXES):
-            yield from _read_jsonl(path, relative, on_problem)
+            lines = None if only is None else {line for where, line in only if where == relative}
+            for line, document in _read_jsonl(path, relative, on_problem, lines):
+                yield (relative, line), document
         else:
             document = _read_text_file(path, relative, on_problem)
             if document is not None:
-                yield document
+                yield (relative, 0), document
 
 
 def _corpus_files(root: Path) -> list[Path]:
@@ -129,18 +146,25 @@ def _read_text_file(path: Path, relative: str, on_problem: ProblemHandler) -> Do
     return Document(id=relative, title=title, body=body)
 
 
-def _read_jsonl(path: Path, relative: str, on_problem: ProblemHandler) -> Iterator[Document]:
+def _read_jsonl(path: Path, relative: str, on_problem: ProblemHandler,
+                lines: set[int] | None = None) -> Iterator[tuple[int, Document]]:
+    """(line number, document) of each good line, or of the ``lines`` given."""
     opener = gzip.open if path.name.endswith(".gz") else open
+    last = max(lines, default=0) if lines is not None else None
     try:
         with opener(path, "rb") as stream:
             for number, raw in enumerate(stream, start=1):
+                if lines is not None and number not in lines:
+                    if number > last:
+                        return
+                    continue
                 if not raw.strip():
                     continue
                 if len(raw) > MAX_DOCUMENT_BYTES:
                     on_problem(Problem(relative, number, _too_large(len(raw))))
                     continue
                 try:
-                    yield _jsonl_document(raw, lambda reason: on_problem(Problem(relative, number, reason)))
+                    yield number, _jsonl_document(raw, lambda reason: on_problem(Problem(relative, number, reason)))
                 except (UndecodableError, ValueError) as exc:
                     on_problem(Problem(relative, number, _reason(exc)))
     except (OSError, EOFError, gzip.BadGzipFile) as exc:

@@ -1,11 +1,11 @@
 """Which documents of a corpus to index, held without their text.
 
 The build reads the corpus twice: once here, in the parent, keeping only each
-document's position, id, size and fingerprint, and once in each worker
-process, which keeps just its own share.  Holding every document in the
+document's location, id, size and fingerprint, and once in each worker
+process, which reads just the lines of its own share.  Holding every document in the
 parent cost twice the corpus's size in memory (the parent's copy, and the
 workers' copy-on-write copies of what they touched): 2.4 GB at the peak of a
-corpus-large rebuild.  Reading the JSON again costs a few seconds per worker.
+corpus-large rebuild.
 """
 
 from dataclasses import dataclass, fields
@@ -13,7 +13,7 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Iterator
 
-from indexer.corpus import Document, Problem, read_corpus
+from indexer.corpus import Document, Location, Problem, read_located
 from indexer.schema import DIGEST_BYTES
 
 
@@ -23,7 +23,7 @@ class CorpusChanged(RuntimeError):
 
 @dataclass(frozen=True)
 class Entry:
-    position: int  # in read_corpus's order, counting every document it yields
+    location: Location
     id: str
     size: int  # characters of title and body
     digest: bytes
@@ -51,11 +51,11 @@ def scan(corpus_dir: Path, problems: list[Problem], on_problem=None) -> list[Ent
             on_problem(found)
 
     by_id: dict[str, Entry] = {}
-    for position, document in enumerate(read_corpus(corpus_dir, problem)):
+    for location, document in read_located(corpus_dir, problem):
         if document.id in by_id:
             problem(Problem(document.id, None, "duplicate id: the later document replaces the earlier"))
             del by_id[document.id]
-        by_id[document.id] = Entry(position, document.id, len(document.title) + len(document.body), digest(document))
+        by_id[document.id] = Entry(location, document.id, len(document.title) + len(document.body), digest(document))
     return list(by_id.values())
 
 
@@ -71,16 +71,13 @@ class Selection:
 
     def documents(self, start: int, end: int) -> Iterator[Document]:
         """Documents ``start`` to ``end - 1`` of the selection, read from the corpus."""
-        wanted = {entry.position: entry for entry in self.entries[start:end]}
-        if not wanted:
-            return
-        last = max(wanted)
-        for position, document in enumerate(read_corpus(self.corpus_dir, lambda problem: None)):
-            if position in wanted:
-                if digest(document) != wanted[position].digest:
-                    raise CorpusChanged(f"{self.corpus_dir} changed during the build "
-                                        f"(at {document.id!r}): run it again")
-                yield document
-            if position == last:
-                return
-        raise CorpusChanged(f"{self.corpus_dir} changed during the build (documents missing): run it again")
+        wanted = {entry.location: entry for entry in self.entries[start:end]}
+        found = 0
+        for location, document in read_located(self.corpus_dir, lambda problem: None, only=set(wanted)):
+            if digest(document) != wanted[location].digest:
+                raise CorpusChanged(f"{self.corpus_dir} changed during the build "
+                                    f"(at {document.id!r}): run it again")
+            found += 1
+            yield document
+        if found < len(wanted):
+            raise CorpusChanged(f"{self.corpus_dir} changed during the build (documents missing): run it again")

@@ -108,3 +108,22 @@ def test_a_corpus_edited_during_the_build_is_noticed(tmp_path):
     (corpus / "b.txt").unlink()
     with pytest.raises(CorpusChanged):
         list(selection.documents(1, 2))
+
+
+def test_a_share_of_a_jsonl_file_is_read_by_its_lines(tmp_path):
+    """Blank and bad lines and an overridden duplicate do not shift which documents a worker
+    reads; a line edited meanwhile is noticed."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    lines = ['{"id": "1", "title": "Một", "text": "a"}', "", "not json",
+             '{"id": "2", "title": "Hai", "text": "b"}', '{"id": "1", "title": "Một mới", "text": "c"}',
+             '{"id": "3", "title": "Ba", "text": "d"}']
+    (corpus / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    selection = Selection(corpus, scan(corpus, []))
+    assert [d.title for d in selection.documents(0, 3)] == ["Hai", "Một mới", "Ba"]
+    assert [d.title for d in selection.documents(1, 2)] == ["Một mới"]
+    lines[4] = '{"id": "1", "title": "Một sửa", "text": "c"}'
+    (corpus / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusChanged):
+        list(selection.documents(1, 2))
+    assert [d.title for d in selection.documents(2, 3)] == ["Ba"]
