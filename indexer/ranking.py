@@ -22,6 +22,7 @@ from whoosh import query as wq
 
 from indexer.analysis import segment
 from indexer.query import ParsedQuery, QueryTerm, query_terms
+from indexer.requirements import Requirement
 from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD
 
 TITLE_BOOST = 2.0
@@ -54,8 +55,8 @@ class Clause:
 class Plan:
     clauses: list[Clause] = field(default_factory=list)
     bonus: list[tuple[float, Fields]] = field(default_factory=list)
-    phrases: list = field(default_factory=list)  # Whoosh queries every result must match
-    excluded: list = field(default_factory=list)  # Whoosh queries no result may match
+    phrases: list[Requirement] = field(default_factory=list)  # every result meets these
+    excluded: list[Requirement] = field(default_factory=list)  # no result meets these
 
 
 def plan(parsed: ParsedQuery, fold_on: bool, restored: str | None = None) -> Plan:
@@ -91,11 +92,13 @@ def plan(parsed: ParsedQuery, fold_on: bool, restored: str | None = None) -> Pla
         for terms in [plain_terms] + phrase_terms:
             for left, right in zip(terms, terms[1:]):
                 result.bonus.append((PAIR_BONUS, [(PAIRS_FIELD, f"{left.folded} {right.folded}", 1.0)]))
-    result.phrases = [_phrase_query(terms, fold_on) for terms in phrase_terms if len(terms) > 1]
-    result.phrases += [_phrase_query(terms, fold_on, fields=("title",)) for terms in title_terms if len(terms) > 1]
+    result.phrases = [_phrase_requirement(terms, fold_on) for terms in phrase_terms if len(terms) > 1]
+    result.phrases += [_phrase_requirement(terms, fold_on, fields=("title",))
+                       for terms in title_terms if len(terms) > 1]
     for text in parsed.excluded:
         terms = query_terms(text, accented)
-        result.excluded.append(_phrase_query(terms, fold_on) if len(terms) > 1 else _term_query(terms[0], fold_on))
+        result.excluded.append(_phrase_requirement(terms, fold_on) if len(terms) > 1
+                               else _word_requirement(terms[0], fold_on))
     return result
 
 
@@ -155,9 +158,9 @@ def match(searcher, stats, query_plan: Plan) -> Matches:
         scores[ids] += weight * values
     candidates = (scores > 0) & stats.live(searcher)
     for phrase in query_plan.phrases:
-        candidates &= _mask(searcher, phrase, size)
+        candidates &= phrase.mask(searcher, stats, size)
     for excluded in query_plan.excluded:
-        candidates &= ~_mask(searcher, excluded, size)
+        candidates &= ~excluded.mask(searcher, stats, size)
     docnums = np.flatnonzero(candidates)
     key = scores[docnums].astype(np.float64)
     clauses = sum(clause.counts for clause in query_plan.clauses)
@@ -182,21 +185,16 @@ def in_both_fields(suffix: str, term: str, fields=("body", "title")) -> Fields:
     return [(name + suffix, term, weights[name]) for name in fields]
 
 
-def _term_query(term: QueryTerm, fold_on: bool):
-    return wq.Or([wq.Term(f, t) for _, fields in _forms(term, fold_on) for f, t, _ in fields])
+def _word_requirement(term: QueryTerm, fold_on: bool) -> Requirement:
+    forms = [(name, text) for _, fields in _forms(term, fold_on) for name, text, _ in fields]
+    return Requirement(wq.Or([wq.Term(name, text) for name, text in forms]), any_of=forms)
 
 
-def _phrase_query(terms: list[QueryTerm], fold_on: bool, fields=("body", "title")):
-    """Documents holding the syllables side by side: exactly, or folded."""
-    alternatives = []
-    if terms[0].accented:
-        alternatives += [wq.Phrase(f, [t.exact for t in terms]) for f in fields]
-    if fold_on:
-        alternatives += [wq.Phrase(f + FOLDED_SUFFIX, [t.folded for t in terms]) for f in fields]
-    return wq.Or(alternatives)
-
-
-def _mask(searcher, query, size: int) -> np.ndarray:
-    mask = np.zeros(size, dtype=bool)
-    mask[list(searcher.docs_for_query(query))] = True
-    return mask
+def _phrase_requirement(terms: list[QueryTerm], fold_on: bool, fields=("body", "title")) -> Requirement:
+    """Documents holding the syllables side by side: exactly, or (with folding) unaccented,
+    which includes exactly."""
+    if not fold_on:
+        return Requirement(wq.Or([wq.Phrase(name, [t.exact for t in terms]) for name in fields]))
+    pairs = [f"{left.folded} {right.folded}" for left, right in zip(terms, terms[1:])]
+    return Requirement(wq.Or([wq.Phrase(name + FOLDED_SUFFIX, [t.folded for t in terms]) for name in fields]),
+                       pairs=pairs, pairs_decide=len(pairs) == 1 and set(fields) == {"body", "title"})
