@@ -177,7 +177,8 @@ class SearchEngine:
         terms = parsed.highlight_terms()
         fold_on = has_folding(searcher.schema)
         text = stored.get("title", "") + "\n" + stored.get("body", "")
-        related = similar(searcher, snapshot.shared, docnum, text, SIMILAR_DOCUMENTS)
+        related = snapshot.shared.remember(("similar", docnum), lambda: similar(searcher, snapshot.shared, docnum,
+                                                                              text, SIMILAR_DOCUMENTS))
         return DocumentView(body_html=highlight(stored.get("body", ""), terms, fold_on),
                             similar=[DocumentInfo(**_info(searcher.stored_fields(number), [], fold_on))
                                      for number, _ in related],

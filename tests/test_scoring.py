@@ -75,3 +75,23 @@ def test_field_sums_agree_whether_sorted_or_spread_over_all_documents():
         assert values.tolist() == [1.0, 2.5, 4.0, 3.0]
     assert _sum_by_document([body], 10_000) is body
     assert len(_sum_by_document([], 10_000)[0]) == 0
+
+
+def test_remembered_results_are_bounded():
+    """Per-document results are kept for the generation, the least recently used dropped first."""
+    from indexer.scoring import REMEMBERED
+
+    stats, made = GenerationStats(), []
+
+    def make(key):
+        made.append(key)
+        return key * 2
+
+    assert [stats.remember(key, lambda: make(key)) for key in (1, 1, 2)] == [2, 2, 4]
+    assert made == [1, 2]
+    for key in range(3, REMEMBERED + 3):  # 1 is used again, so 2 is the oldest
+        stats.remember(1, lambda: make(1))
+        stats.remember(key, lambda: make(key))
+    stats.remember(1, lambda: make(1))
+    stats.remember(2, lambda: make(2))
+    assert made.count(1) == 1 and made.count(2) == 2
