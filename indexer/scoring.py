@@ -59,7 +59,7 @@ class GenerationStats:
 
     def remember(self, key, make):
         """``make()``, kept for the generation among the REMEMBERED last ones asked for (a
-        popular document's similar documents: cold postings took 300 ms on corpus-large)."""
+        popular document's similar documents: about 400 ms the first time on corpus-large)."""
         with self._lock:
             if key in self._remembered:
                 self._remembered.move_to_end(key)
