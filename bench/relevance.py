@@ -1,11 +1,13 @@
 """Relevance of timkiem's ranking on a judged set, against plain BM25 baselines.
 
-    .venv/bin/python bench/relevance.py [--set DIR] [--distractors FILE] [--distractor-count N]
+    .venv/bin/python bench/relevance.py [--set DIR] [--distractors FILE] [--distractor-count N] [--semantic]
 
 The set is a folder in the xquad-vi format (corpus.jsonl, queries.jsonl,
 queries_noaccent.jsonl, qrels.tsv).  It runs twice: the set alone, and the set
 plus N news articles as distractors.  timkiem is measured through the product
-itself: `rebuild` of the documents, then the search call the JSON API makes.
+itself: `rebuild` of the documents (with --semantic: `rebuild --semantic`, which
+takes about 35 minutes more for 10,000 distractors on 2 cores), then the search
+call the JSON API makes.
 Baselines, on the same documents: BM25 (k1=1.2, b=0.75) over lower-cased
 syllables (\\w+), on the text as is and with both sides folded (no diacritics).
 """
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._shared import default_bench_index, shared_path  # noqa: E402
 from indexer.build import rebuild  # noqa: E402
 from indexer.generations import live_generation  # noqa: E402
+from indexer.schema import IndexOptions  # noqa: E402
 from indexer.search import MAX_PER_PAGE, SearchEngine  # noqa: E402
 from indexer.text import fold  # noqa: E402
 
@@ -40,6 +43,8 @@ def main() -> None:
     parser.add_argument("--distractor-count", type=int, default=10_000)
     parser.add_argument("--skip-alone", action="store_true", help="only the setting with distractors")
     parser.add_argument("--no-baselines", action="store_true", help="only timkiem (quicker, for tuning)")
+    parser.add_argument("--semantic", action="store_true",
+                        help="index with sentence vectors and rank by meaning too (rebuild --semantic)")
     parser.add_argument("--rebuild", action="store_true",
                         help="rebuild the indexes kept from the last run (needed after analysis changes)")
     args = parser.parse_args()
@@ -53,7 +58,7 @@ def main() -> None:
     settings.append((f"set + {args.distractor_count:,} distractors", args.distractor_count))
     rows = []
     for name, count in settings:
-        index_dir = default_bench_index(f"relevance-{judged.name}-{count}")
+        index_dir = default_bench_index(f"relevance-{judged.name}-{count}" + ("-semantic" if args.semantic else ""))
         with tempfile.TemporaryDirectory(prefix="timkiem-relevance-") as work:
             corpus = Path(work) / "corpus"
             corpus.mkdir()
@@ -63,7 +68,7 @@ def main() -> None:
             documents = [json.loads(line) for path in sorted(corpus.iterdir())
                          for line in path.open(encoding="utf-8") if line.strip()]
             if args.rebuild or live_generation(index_dir) is None:
-                report = rebuild(corpus, index_dir)
+                report = rebuild(corpus, index_dir, IndexOptions(semantic=args.semantic))
                 print(f"[{name}] indexed {report.documents} documents in {report.seconds:.0f} s", file=sys.stderr)
             else:
                 print(f"[{name}] reusing {index_dir} (--rebuild to build it anew)", file=sys.stderr)
@@ -72,7 +77,8 @@ def main() -> None:
         baselines = {} if args.no_baselines else {"BM25 syllables": Bm25(documents, folded=False),
                                                   "BM25 syllables, folded": Bm25(documents, folded=True)}
         for kind, queries in query_sets.items():
-            for ranker, run in [("timkiem", lambda q: timkiem_ranking(engine, q))] + [
+            ours = "timkiem, semantic" if args.semantic else "timkiem"
+            for ranker, run in [(ours, lambda q: timkiem_ranking(engine, q))] + [
                     (label, bm25.ranking) for label, bm25 in baselines.items()]:
                 clock = time.monotonic()
                 metrics = evaluate(run, queries, qrels)

@@ -24,11 +24,11 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, clean_files
 
-from indexer import generations
+from indexer import generations, semantic
 from indexer.analysis import index_terms
 from indexer.codec import TimkiemCodec
 from indexer.corpus import Document, Problem
-from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD, build_schema
+from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD, VECTOR_FIELD, IndexOptions, build_schema
 from indexer.segment_writer import TermSegmentWriter
 from indexer.selection import Selection, digest, scan
 
@@ -55,7 +55,7 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def rebuild(corpus_dir: Path, index_dir: Path, fold: bool = True, workers: int | None = None,
+def rebuild(corpus_dir: Path, index_dir: Path, options: IndexOptions = IndexOptions(), workers: int | None = None,
             progress: Progress | None = None, on_problem=None) -> BuildReport:
     """Build a new generation from ``corpus_dir`` and make it live.
 
@@ -64,13 +64,15 @@ def rebuild(corpus_dir: Path, index_dir: Path, fold: bool = True, workers: int |
     """
     started = time.monotonic()
     corpus_dir, index_dir = require_folder(corpus_dir), Path(index_dir)
+    if options.semantic:
+        semantic.require()
     report = BuildReport()
     with generations.rebuild_lock(index_dir):
         generations.remove_unused(index_dir, keep={generations.live_generation(index_dir)})
         selection = Selection(corpus_dir, scan(corpus_dir, report.problems, on_problem))
         generation = generations.new_generation(index_dir)
         try:
-            _write_generation(generation, selection, fold, workers or default_workers(), progress)
+            _write_generation(generation, selection, options, workers or default_workers(), progress)
         except BaseException:
             generations.discard(generation)
             raise
@@ -82,13 +84,13 @@ def rebuild(corpus_dir: Path, index_dir: Path, fold: bool = True, workers: int |
     return report
 
 
-def _write_generation(generation: Path, selection: Selection, fold: bool, workers: int,
+def _write_generation(generation: Path, selection: Selection, options: IndexOptions, workers: int,
                       progress: Progress | None) -> None:
-    ix = whoosh_index.create_in(str(generation), build_schema(fold))
-    commit_segments(ix, write_segments(generation, selection, fold, workers, progress))
+    ix = whoosh_index.create_in(str(generation), build_schema(options))
+    commit_segments(ix, write_segments(generation, selection, options, workers, progress))
 
 
-def write_segments(generation: Path, selection: Selection, fold: bool, workers: int,
+def write_segments(generation: Path, selection: Selection, options: IndexOptions, workers: int,
                    progress: Progress | None) -> list:
     """Analyse and write the selected documents into new segments of the index in
     ``generation``, one worker process per contiguous share.  The segments are not yet
@@ -97,9 +99,10 @@ def write_segments(generation: Path, selection: Selection, fold: bool, workers: 
                      workers if len(selection) >= PARALLEL_FROM else 1)
     if len(shares) == 1:
         done = itertools.count(1)
-        return _write_segments(generation, selection.documents(0, len(selection)), fold,
+        return _write_segments(generation, selection.documents(0, len(selection)), options,
                                lambda: progress and progress(next(done), len(selection)))
-    return [segment for share in _write_in_parallel(generation, selection, shares, fold, progress) for segment in share]
+    return [segment for share in _write_in_parallel(generation, selection, shares, options, progress)
+            for segment in share]
 
 
 def commit_segments(ix, segments: list) -> None:
@@ -129,7 +132,8 @@ class _WorkerStorage(FileStorage):
         return super().temp_storage(f"{name or 'tmp'}-{os.getpid()}")
 
 
-def _write_segments(generation: Path, documents: Iterable[Document], fold: bool, done: Callable[[], None]) -> list:
+def _write_segments(generation: Path, documents: Iterable[Document], options: IndexOptions,
+                    done: Callable[[], None]) -> list:
     """Analyse ``documents`` and write them, in order, as new segments of the index.
 
     A segment is closed every SEGMENT_CHARS of text, which bounds the
@@ -152,7 +156,7 @@ def _write_segments(generation: Path, documents: Iterable[Document], fold: bool,
             if writer is None:
                 writer = TermSegmentWriter(_WorkerStorage(str(generation)).open_index(), _lk=False,
                                            codec=TimkiemCodec())
-            writer.add_document(**_fields(*analyse(document), fold))
+            writer.add_document(**_fields(*analyse(document), options))
             done()
             written += len(document.title) + len(document.body)
             if written >= SEGMENT_CHARS:
@@ -181,10 +185,10 @@ def _close(writer) -> object:
 _job: dict = {}
 
 
-def _write_in_parallel(generation, selection: Selection, shares, fold, progress):
+def _write_in_parallel(generation, selection: Selection, shares, options: IndexOptions, progress):
     context = multiprocessing.get_context("fork")  # the workers share the loaded pyvi model too
     counter = context.Value("q", 0)
-    _job.update(generation=generation, selection=selection, fold=fold, counter=counter)
+    _job.update(generation=generation, selection=selection, options=options, counter=counter)
     try:
         with context.Pool(len(shares), initializer=_die_with_parent) as pool:
             result = pool.map_async(_write_share, shares, chunksize=1)
@@ -208,7 +212,7 @@ def _write_share(share: tuple[int, int]):
         with counter.get_lock():
             counter.value += 1
 
-    return _write_segments(_job["generation"], _job["selection"].documents(start, end), _job["fold"], done)
+    return _write_segments(_job["generation"], _job["selection"].documents(start, end), _job["options"], done)
 
 
 def _die_with_parent() -> None:
@@ -230,7 +234,7 @@ def analyse(document: Document):
     return document, index_terms(document.title), index_terms(document.body)
 
 
-def _fields(document: Document, title_terms, body_terms, fold: bool) -> dict:
+def _fields(document: Document, title_terms, body_terms, options: IndexOptions) -> dict:
     fields = {
         "id": document.id,
         "digest": digest(document),
@@ -243,8 +247,10 @@ def _fields(document: Document, title_terms, body_terms, fold: bool) -> dict:
         "source": document.source,
         "category": document.category,
     }
-    if fold:
+    if options.fold:
         fields["title" + FOLDED_SUFFIX] = title_terms.folded
         fields["body" + FOLDED_SUFFIX] = body_terms.folded
         fields[PAIRS_FIELD] = title_terms.pairs + body_terms.pairs
+    if options.semantic:
+        fields[VECTOR_FIELD] = semantic.passage_vector(document.title, document.body)
     return fields

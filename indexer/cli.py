@@ -16,6 +16,8 @@ from indexer import generations
 from indexer.build import default_workers, rebuild
 from indexer.export import DOCUMENTS_FILE, FORMATS, MAPPING_FILE, export
 from indexer.progress import ProgressReporter
+from indexer.schema import IndexOptions
+from indexer.semantic import EncoderMissing
 from indexer.search import IndexMissing, InvalidRequest, SearchEngine
 from indexer.selection import CorpusChanged
 from indexer.update import REBUILD_ADVISED, OldIndex, update
@@ -33,7 +35,7 @@ def main(argv=None) -> int:
     try:
         return args.run(args) or 0
     except (CommandError, IndexMissing, InvalidRequest, OldIndex, CorpusChanged, generations.RebuildRunning,
-            FileNotFoundError, PermissionError) as exc:
+            EncoderMissing, FileNotFoundError, PermissionError) as exc:
         print(f"timkiem: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # disk full, read-only folder …
@@ -53,12 +55,15 @@ def _parser() -> argparse.ArgumentParser:
                              help="index folder (default: ./index, or $TIMKIEM_INDEX)")
         return command
 
-    def with_corpus(command, fold_option=True):
+    def with_corpus(command, build_options=True):
         command.add_argument("--corpus", type=Path, default=Path(os.environ.get("TIMKIEM_CORPUS", "corpus")),
                              help="corpus folder (default: ./corpus, or $TIMKIEM_CORPUS)")
-        if fold_option:
+        if build_options:
             command.add_argument("--no-fold", action="store_true",
                                  help="do not index unaccented forms (queries must then carry diacritics)")
+            command.add_argument("--semantic", action="store_true",
+                                 help="also store a sentence vector per document, to rank by meaning "
+                                      "(about 5 documents/s per core)")
         command.add_argument("--workers", type=_positive, default=default_workers(),
                              help="processes that segment text (default: number of cores)")
         return command
@@ -67,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(run=_rebuild)
 
     refresh = with_corpus(with_index(commands.add_parser(
-        "update", help="index only what changed in the corpus since the last rebuild or update")), fold_option=False)
+        "update", help="index only what changed in the corpus since the last rebuild or update")), build_options=False)
     refresh.set_defaults(run=_update)
 
     search = with_index(commands.add_parser("search", help="search from the terminal"))
@@ -129,8 +134,8 @@ class _ProblemPrinter:
 
 def _rebuild(args) -> int:
     problems = _ProblemPrinter()
-    result = rebuild(args.corpus, args.index, fold=not args.no_fold, workers=args.workers,
-                     progress=ProgressReporter(), on_problem=problems)
+    result = rebuild(args.corpus, args.index, IndexOptions(fold=not args.no_fold, semantic=args.semantic),
+                     workers=args.workers, progress=ProgressReporter(), on_problem=problems)
     problems.finish()
     rate = result.documents / result.seconds if result.seconds else 0
     print(f"Indexed {result.documents} documents in {result.seconds:.1f} s ({rate:,.0f} docs/s); "
@@ -178,9 +183,11 @@ def _stats(args) -> int:
     live = generations.live_generation(args.index)
     if live is None:
         raise IndexMissing(f"no index in {args.index}: run `timkiem rebuild` first")
-    documents = SearchEngine(args.index).document_count()
+    engine = SearchEngine(args.index)
+    options = engine.options()
     size = sum(f.stat().st_size for f in live.iterdir())
-    print(f"index: {live}\ndocuments: {documents}\nsize: {_size(size)}")
+    print(f"index: {live}\ndocuments: {engine.document_count()}\nsize: {_size(size)}\n"
+          f"unaccented forms: {'yes' if options.fold else 'no'}\nsemantic vectors: {'yes' if options.semantic else 'no'}")
     return 0
 
 

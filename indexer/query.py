@@ -33,8 +33,13 @@ class ParsedQuery:
     alternatives: list[tuple[str, str]] = field(default_factory=list)  # (a, b) of "a OR b", exact syllables
 
     @property
+    def wanted(self) -> str:
+        """The words and phrases searched for, without syntax or exclusions."""
+        return " ".join([self.plain] + self.phrases + self.in_title)
+
+    @property
     def accented(self) -> bool:
-        return has_diacritics(" ".join([self.plain] + self.phrases + self.in_title))
+        return has_diacritics(self.wanted)
 
     def is_empty(self) -> bool:
         return not any(query_terms(text) for text in [self.plain] + self.phrases + self.in_title)

@@ -36,6 +36,8 @@ QUESTION_WORDS = frozenset({
     "vi sao", "nhu the nao", "the nao", "ra sao", "o dau", "la ai", "nhung ai", "nao", "gi", "ai", "dau", "may",
 })
 ALL_WORDS_FIRST_UP_TO = 4
+RERANK_DEPTH = 20  # how many of the best keyword matches meaning may re-order (semantic indexes)
+MEANING_WEIGHT = 1.0
 
 
 # One word as indexed in several fields: [(field, term, field weight)], scored by BM25F.
@@ -138,6 +140,33 @@ class Matches:
         keys += () if before is None else (-before[chosen],)
         chosen = chosen[np.lexsort(keys)][:limit]
         return [(int(self.docnums[i]), float(self.scores[i])) for i in chosen]
+
+
+def rerank(matches: Matches, similarity, tiebreak: np.ndarray) -> Matches:
+    """``matches`` with the best RERANK_DEPTH re-ordered by keyword score and meaning together.
+
+    ``similarity(docnums)`` gives the cosine of each document's sentence vector
+    with the query's (semantic.py).  Both signals are standardised over those
+    documents (keyword scores grow with the query's length, cosines of
+    multilingual-e5 sit between 0.7 and 0.9) and summed, the meaning weighted
+    by MEANING_WEIGHT.  Documents holding every query word stay above those
+    that do not, as without vectors.
+    """
+    top = np.array([docnum for docnum, _ in matches.best(RERANK_DEPTH, tiebreak)], dtype=np.int64)
+    if len(top) < 2:
+        return matches
+    at = np.searchsorted(matches.docnums, top)
+    combined = _standardised(matches.scores[at]) + MEANING_WEIGHT * _standardised(similarity(top))
+    key = matches.key.copy()
+    lift = key[at] - matches.scores[at]  # 1e6 for documents holding every word, else 0
+    key[at] = key.max() + 1 + lift + combined - combined.min()
+    return Matches(matches.docnums, matches.scores, key)
+
+
+def _standardised(values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values, dtype=np.float64)
+    spread = values.std()
+    return (values - values.mean()) / spread if spread > 0 else np.zeros_like(values)
 
 
 def match(searcher, stats, query_plan: Plan) -> Matches:

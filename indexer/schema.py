@@ -4,12 +4,14 @@
 stored so that results can show and highlight the original text.  With
 folding on, ``title_f`` and ``body_f`` hold the same terms without
 diacritics, and ``pairs_f`` the adjacent folded syllables of title and body
-(frequencies only, no positions), all indexed only.
+(frequencies only, no positions), all indexed only.  With semantic vectors
+on, ``vector`` stores each document's sentence vector (semantic.py).
 
 The field class is pickled into the index by import path: keep it here.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from whoosh.columns import FixedBytesColumn
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
@@ -22,7 +24,16 @@ TEXT_FIELDS = ("title", "body")
 FOLDED_SUFFIX = "_f"
 PAIRS_FIELD = "pairs_f"
 METADATA_FIELDS = ("source", "category", "date")
+VECTOR_FIELD = "vector"
 DIGEST_BYTES = 16
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    """What an index holds beyond the exact terms; read back from its schema by ``options_of``."""
+
+    fold: bool = True  # unaccented terms and adjacent-syllable pairs
+    semantic: bool = False  # a sentence vector per document (semantic.py)
 
 
 class VietnameseText(TEXT):
@@ -50,7 +61,7 @@ class VietnameseText(TEXT):
             yield term.encode("utf-8"), len(found), len(found) * boost, encoded
 
 
-def build_schema(fold: bool = True) -> Schema:
+def build_schema(options: IndexOptions = IndexOptions()) -> Schema:
     fields = {
         "id": ID(stored=True, unique=True, sortable=True),  # the column orders ties by id
         "digest": COLUMN(FixedBytesColumn(DIGEST_BYTES)),  # what `timkiem update` compares
@@ -60,11 +71,17 @@ def build_schema(fold: bool = True) -> Schema:
         # Columns (sortable) give facets and date order a value per document without reading stored fields.
         **{name: ID(stored=True, sortable=True) for name in METADATA_FIELDS},
     }
-    if fold:
+    if options.fold:
         for name in TEXT_FIELDS:
             fields[name + FOLDED_SUFFIX] = VietnameseText("folded")
         fields[PAIRS_FIELD] = VietnameseText("pairs", positions=False)
+    if options.semantic:
+        fields[VECTOR_FIELD] = STORED()
     return Schema(**fields)
+
+
+def options_of(schema: Schema) -> IndexOptions:
+    return IndexOptions(fold=has_folding(schema), semantic=VECTOR_FIELD in schema)
 
 
 def has_folding(schema: Schema) -> bool:

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import telex
+from indexer import semantic, telex
 from indexer.analysis import SYLLABLE, segment, syllable_term
 from indexer.facets import FACETS, SORTS, FacetValue, Filters
 from indexer.generations import IndexMissing, LiveIndex
 from indexer.query import MAX_QUERY_CHARS, parse
-from indexer.ranking import match, plan
-from indexer.schema import has_folding
+from indexer.ranking import match, plan, rerank
+from indexer.schema import VECTOR_FIELD, IndexOptions, has_folding, options_of
 from indexer.scoring import GenerationStats
 from indexer.similar import similar
 from indexer.snippets import highlight, snippet
@@ -114,15 +114,17 @@ class SearchEngine:
         self.live = LiveIndex(index_dir, per_generation=GenerationStats)
 
     def warm_up(self) -> None:
-        """Load pyvi's model (about 1 s) and the live generation's statistics (seconds on a
-        large index) now rather than in the first users' searches; the postings cache keeps
-        warming in the background."""
+        """Load pyvi's model (about 1 s), a semantic index's encoder and the live generation's
+        statistics (seconds on a large index) now rather than in the first users' searches;
+        the postings cache keeps warming in the background."""
         segment("khởi động")
         try:
             snapshot = self.live.snapshot()
         except IndexMissing:
             return
         snapshot.shared.prepare(snapshot.searcher, warm_cache=False)
+        if VECTOR_FIELD in snapshot.searcher.schema and semantic.available():
+            semantic.query_vector("khởi động")  # loads the encoder
 
     def search(self, query: str, page: int = 1, per_page: int = 10, filters: Filters | None = None,
                sort: str = "relevance") -> SearchResults:
@@ -157,6 +159,9 @@ class SearchEngine:
             results.facets = metadata.counts(filters, matches.docnums, masks)
             if masks:
                 matches = matches.select(np.logical_and.reduce(list(masks.values())))
+            if sort == "relevance" and VECTOR_FIELD in snapshot.searcher.schema and semantic.available():
+                meant = parse(results.suggestion) if results.suggestion else parsed
+                matches = _by_meaning(snapshot.searcher, matches, meant.wanted, metadata.id_rank)
             results.total = len(matches.docnums)
             ranked = matches.best(page * per_page, metadata.id_rank, metadata.order(sort, matches.docnums))
             terms = parsed.highlight_terms()
@@ -195,6 +200,20 @@ class SearchEngine:
 
     def document_count(self) -> int:
         return self.live.snapshot().searcher.doc_count()
+
+    def options(self) -> IndexOptions:
+        """What the live index was built with (rebuild --no-fold, --semantic)."""
+        return options_of(self.live.snapshot().searcher.schema)
+
+
+def _by_meaning(searcher, matches, query: str, tiebreak):
+    """``matches`` re-ranked with the documents' sentence vectors; an unaccented query is
+    encoded with its accents put back (the encoder reads Vietnamese with its diacritics)."""
+    if len(matches.docnums) < 2:
+        return matches
+    vector = semantic.query_vector(query)
+    return rerank(matches, lambda docnums: semantic.similarities(
+        vector, [searcher.stored_fields(int(docnum))[VECTOR_FIELD] for docnum in docnums]), tiebreak)
 
 
 def _convert_typing(snapshot, query: str) -> str:

@@ -22,7 +22,7 @@ from indexer import generations
 from indexer.build import Progress, commit_segments, default_workers, require_folder, write_segments
 from indexer.corpus import Problem
 from indexer.generations import IndexMissing, open_generation
-from indexer.schema import has_folding
+from indexer.schema import options_of
 from indexer.selection import Selection, scan
 
 REBUILD_ADVISED = 0.25  # share of deleted documents above which `update` suggests a rebuild
@@ -101,7 +101,7 @@ def _write_update(live: Path, generation: Path, fresh: Selection, removed_ids: l
         if path.is_file() and not path.name.endswith("LOCK"):
             os.link(path, generation / path.name)
     ix = open_generation(generation)
-    added = write_segments(generation, fresh, has_folding(ix.schema), workers, progress)
+    added = write_segments(generation, fresh, options_of(ix.schema), workers, progress)
     writer = ix.writer()
     try:
         for doc_id in removed_ids:

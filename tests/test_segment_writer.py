@@ -9,7 +9,7 @@ from whoosh.writing import SegmentWriter
 from indexer.build import _fields, _WorkerStorage, analyse
 from indexer.codec import TimkiemCodec
 from indexer.corpus import Document
-from indexer.schema import build_schema
+from indexer.schema import IndexOptions, build_schema
 from indexer.segment_writer import TermSegmentWriter
 
 from tests.conftest import FIXTURES
@@ -26,10 +26,10 @@ def documents() -> list[Document]:
 
 
 def write(folder, writer_class) -> object:
-    whoosh_index.create_in(str(folder), build_schema(True))
+    whoosh_index.create_in(str(folder), build_schema(IndexOptions()))
     writer = writer_class(_WorkerStorage(str(folder)).open_index(), _lk=False, codec=TimkiemCodec())
     for document in documents():
-        writer.add_document(**_fields(*analyse(document), True))
+        writer.add_document(**_fields(*analyse(document), IndexOptions()))
     writer.commit()
     return whoosh_index.open_dir(str(folder)).reader()
 
