@@ -36,7 +36,7 @@ QUESTION_WORDS = frozenset({
     "vi sao", "nhu the nao", "the nao", "ra sao", "o dau", "la ai", "nhung ai", "nao", "gi", "ai", "dau", "may",
 })
 ALL_WORDS_FIRST_UP_TO = 4
-RERANK_DEPTH = 20  # how many of the best keyword matches meaning may re-order (semantic indexes)
+RERANK_DEPTH = 50  # how many of the best keyword matches meaning may re-order (semantic indexes)
 MEANING_WEIGHT = 1.0
 
 

@@ -58,6 +58,15 @@ def test_every_document_gets_a_unit_vector_and_update_gives_new_ones(tmp_path):
     assert np.array_equal(after[records[1]["id"]], before[records[1]["id"]])
 
 
+def test_meaning_lifts_the_document_that_says_it_in_other_words(indexes):
+    with_vectors, keywords_only = indexes
+    query = "xe hơi điện giá rẻ"  # 'oto-dien' says "ô tô chạy điện giá thấp"; 'xe-buyt' shares more words
+    by_keywords, by_meaning = ids(keywords_only, query), ids(with_vectors, query)
+    assert by_keywords.index("oto-dien") > by_keywords.index("xe-buyt")
+    assert by_meaning.index("oto-dien") < by_meaning.index("xe-buyt")
+    assert sorted(by_meaning) == sorted(by_keywords)  # the same documents found
+
+
 def test_rerank_puts_meaning_with_keywords_but_keeps_documents_holding_every_word_first():
     # docnums 0-3: 0 and 1 hold every query word (key lifted by 1e6), 2 and 3 do not
     scores = np.array([5.0, 4.0, 6.0, 5.5], dtype=np.float32)
