@@ -33,20 +33,23 @@ class ParsedQuery:
     alternatives: list[tuple[str, str]] = field(default_factory=list)  # (a, b) of "a OR b", exact syllables
 
     @property
-    def wanted(self) -> str:
+    def wanted_texts(self) -> list[str]:
         """The words and phrases searched for, without syntax or exclusions."""
-        return " ".join([self.plain] + self.phrases + self.in_title)
+        return [self.plain] + self.phrases + self.in_title
+
+    @property
+    def wanted(self) -> str:
+        return " ".join(self.wanted_texts)
 
     @property
     def accented(self) -> bool:
         return has_diacritics(self.wanted)
 
     def is_empty(self) -> bool:
-        return not any(query_terms(text) for text in [self.plain] + self.phrases + self.in_title)
+        return not any(query_terms(text) for text in self.wanted_texts)
 
     def highlight_terms(self) -> list[QueryTerm]:
-        return [term for text in [self.plain] + self.phrases + self.in_title
-                for term in query_terms(text, self.accented)]
+        return [term for text in self.wanted_texts for term in query_terms(text, self.accented)]
 
 
 _PHRASE = re.compile(r'(?:(?<=\s)|^)(-|title:)?"([^"]*)"', re.IGNORECASE)
