@@ -64,8 +64,6 @@ def rebuild(corpus_dir: Path, index_dir: Path, options: IndexOptions = IndexOpti
     """
     started = time.monotonic()
     corpus_dir, index_dir = require_folder(corpus_dir), Path(index_dir)
-    if options.semantic:
-        semantic.require()
     report = BuildReport()
     with generations.rebuild_lock(index_dir):
         generations.remove_unused(index_dir, keep={generations.live_generation(index_dir)})
@@ -94,7 +92,10 @@ def write_segments(generation: Path, selection: Selection, options: IndexOptions
                    progress: Progress | None) -> list:
     """Analyse and write the selected documents into new segments of the index in
     ``generation``, one worker process per contiguous share.  The segments are not yet
-    listed in the index (``commit_segments`` does that)."""
+    listed in the index (``commit_segments`` does that).  Raises EncoderMissing before
+    writing anything when documents need vectors and the encoder is not installed."""
+    if options.semantic and len(selection):
+        semantic.require()
     shares = _shares([entry.size for entry in selection.entries],
                      workers if len(selection) >= PARALLEL_FROM else 1)
     if len(shares) == 1:

