@@ -6,7 +6,7 @@ The set is a folder in the xquad-vi format (corpus.jsonl, queries.jsonl,
 queries_noaccent.jsonl, qrels.tsv).  It runs twice: the set alone, and the set
 plus N news articles as distractors.  timkiem is measured through the product
 itself: `rebuild` of the documents (with --semantic: `rebuild --semantic`, which
-takes about 35 minutes more for 10,000 distractors on 2 cores), then the search
+takes about 16 minutes more for 10,000 distractors on 2 cores), then the search
 call the JSON API makes.
 Baselines, on the same documents: BM25 (k1=1.2, b=0.75) over lower-cased
 syllables (\\w+), on the text as is and with both sides folded (no diacritics).

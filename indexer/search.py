@@ -123,7 +123,7 @@ class SearchEngine:
         except IndexMissing:
             return
         snapshot.shared.prepare(snapshot.searcher, warm_cache=False)
-        if VECTOR_FIELD in snapshot.searcher.schema and semantic.available():
+        if _ranks_by_meaning(snapshot.searcher):
             semantic.query_vector("khởi động")  # loads the encoder
 
     def search(self, query: str, page: int = 1, per_page: int = 10, filters: Filters | None = None,
@@ -159,7 +159,7 @@ class SearchEngine:
             results.facets = metadata.counts(filters, matches.docnums, masks)
             if masks:
                 matches = matches.select(np.logical_and.reduce(list(masks.values())))
-            if sort == "relevance" and VECTOR_FIELD in snapshot.searcher.schema and semantic.available():
+            if sort == "relevance" and _ranks_by_meaning(snapshot.searcher):
                 meant = parse(results.suggestion) if results.suggestion else parsed
                 matches = _by_meaning(snapshot.searcher, matches, meant.wanted, metadata.id_rank)
             results.total = len(matches.docnums)
@@ -204,6 +204,11 @@ class SearchEngine:
     def options(self) -> IndexOptions:
         """What the live index was built with (rebuild --no-fold, --semantic)."""
         return options_of(self.live.snapshot().searcher.schema)
+
+
+def _ranks_by_meaning(searcher) -> bool:
+    """Whether the index has sentence vectors and the encoder to compare queries with them."""
+    return VECTOR_FIELD in searcher.schema and semantic.available()
 
 
 def _by_meaning(searcher, matches, query: str, tiebreak):
