@@ -9,7 +9,8 @@ the cleaned text; pyvi's own tokenizer rewrites the text and loses them.
 Index terms for one text: each syllable (lower case, canonical tones) at its
 position, plus each multi-syllable word at the position of its first syllable,
 so phrases over syllables and whole-word matches both work.  The folded terms
-are the same with diacritics removed.
+are the same with diacritics removed; each two adjacent syllables also give a
+pair, unaccented and as spelt.
 
 The Whoosh tokenizer below is pickled into the index by import path: keep
 this module's name and the class name stable.
@@ -51,11 +52,14 @@ class Terms:
 
     ``pairs`` are adjacent folded syllables ("cong thuong"): they reward query
     words found side by side, accented or not, at the cost of one term lookup.
+    ``spellings`` give each of them as spelt ("cong thuong", "công thương"):
+    which accented syllables follow which, for accent restoration.
     """
 
     exact: tuple[tuple[str, int], ...]
     folded: tuple[tuple[str, int], ...]
     pairs: tuple[tuple[str, int], ...]
+    spellings: tuple[tuple[str, str], ...]
 
 
 @lru_cache(maxsize=200_000)
@@ -98,7 +102,7 @@ def segment(text: str) -> list[Word]:
 
 def index_terms(text: str) -> Terms:
     """Exact and folded index terms of a cleaned text."""
-    exact, folded = [], []
+    exact, folded, syllables = [], [], []
     position = 0
     for word in segment(text):
         if len(word.syllables) > 1:
@@ -106,9 +110,11 @@ def index_terms(text: str) -> Terms:
         for syllable in word.syllables:
             exact.append((syllable, position))
             folded.append((fold(syllable), position))
+            syllables.append(syllable)
             position += 1
     pairs = tuple((f"{left} {right}", position) for (left, position), (right, _) in zip(folded, folded[1:]))
-    return Terms(tuple(exact), tuple(folded), pairs)
+    spellings = tuple((pair, f"{left} {right}") for (pair, _), left, right in zip(pairs, syllables, syllables[1:]))
+    return Terms(tuple(exact), tuple(folded), pairs, spellings)
 
 
 def _may_join(previous: str | None, current: str) -> bool:

@@ -28,7 +28,7 @@ from indexer import generations, semantic
 from indexer.analysis import index_terms
 from indexer.codec import TimkiemCodec
 from indexer.corpus import Document, Problem
-from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD, VECTOR_FIELD, IndexOptions, build_schema
+from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD, SPELLINGS_FIELD, VECTOR_FIELD, IndexOptions, build_schema
 from indexer.segment_writer import TermSegmentWriter
 from indexer.selection import Selection, digest, scan
 
@@ -252,6 +252,7 @@ def _fields(document: Document, title_terms, body_terms, options: IndexOptions) 
         fields["title" + FOLDED_SUFFIX] = title_terms.folded
         fields["body" + FOLDED_SUFFIX] = body_terms.folded
         fields[PAIRS_FIELD] = title_terms.pairs + body_terms.pairs
+        fields[SPELLINGS_FIELD] = title_terms.spellings + body_terms.spellings
     if options.semantic:
         fields[VECTOR_FIELD] = semantic.passage_vector(document.title, document.body)
     return fields

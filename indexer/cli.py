@@ -20,7 +20,7 @@ from indexer.schema import IndexOptions
 from indexer.semantic import EncoderMissing
 from indexer.search import IndexMissing, InvalidRequest, SearchEngine
 from indexer.selection import CorpusChanged
-from indexer.update import REBUILD_ADVISED, OldIndex, update
+from indexer.update import REBUILD_ADVISED, update
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -34,7 +34,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
-    except (CommandError, IndexMissing, InvalidRequest, OldIndex, CorpusChanged, generations.RebuildRunning,
+    except (CommandError, IndexMissing, InvalidRequest, CorpusChanged, generations.RebuildRunning,
             EncoderMissing, FileNotFoundError, PermissionError) as exc:
         print(f"timkiem: error: {exc}", file=sys.stderr)
         return 1

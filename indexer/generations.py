@@ -26,6 +26,8 @@ from typing import NamedTuple
 
 from whoosh.filedb.filestore import FileStorage
 
+from indexer.schema import is_current
+
 POINTER = "CURRENT"
 LOCK = ".rebuild.lock"
 _GENERATION_NAME = re.compile(r"gen-\d{8}T\d{6}\d*-\d+")
@@ -33,6 +35,11 @@ _GENERATION_NAME = re.compile(r"gen-\d{8}T\d{6}\d*-\d+")
 
 class IndexMissing(RuntimeError):
     """There is no built index in the folder yet."""
+
+
+class OldIndex(IndexMissing):
+    """The index was built by an older timkiem, in a form this one does not read: only a
+    rebuild brings it up to date."""
 
 
 class RebuildRunning(RuntimeError):
@@ -124,8 +131,13 @@ def remove_unused(index_dir: Path, keep: set) -> None:
 
 def open_generation(generation: Path):
     """Open without mmap: each thread's searcher would map the whole index again,
-    and a server with 8 threads showed 8 times the index size as resident memory."""
-    return FileStorage(str(generation), supports_mmap=False).open_index()
+    and a server with 8 threads showed 8 times the index size as resident memory.
+    Raises OldIndex for an index this version cannot search or update."""
+    index = FileStorage(str(generation), supports_mmap=False).open_index()
+    if not is_current(index.schema):
+        raise OldIndex(f"the index in {generation.parent} was built by an older timkiem: "
+                       "run `timkiem rebuild` once to search and update it")
+    return index
 
 
 def _fsync_folder(folder: Path) -> None:

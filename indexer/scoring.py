@@ -19,7 +19,7 @@ from whoosh.reading import TermNotFound
 
 from indexer.facets import Metadata
 from indexer.restore import Vocabulary
-from indexer.schema import FOLDED_SUFFIX
+from indexer.schema import FOLDED_SUFFIX, SPELLINGS_FIELD, decode_spellings
 from indexer.suggest import Completions
 from indexer.text import fold
 
@@ -177,8 +177,9 @@ class GenerationStats:
 
     def restore_accents(self, searcher, folded: list[str]) -> list[str]:
         """Folded syllables with their likely accents put back (restore.py)."""
-        return self.vocabulary(searcher).restore(folded,
-                                                 lambda field, term: self.document_frequency(searcher, field, term))
+        return self.vocabulary(searcher).restore(
+            folded, lambda field, term: self.document_frequency(searcher, field, term),
+            lambda left, right: pair_spellings(searcher, left, right), self.live_count(searcher))
 
     def bm25f(self, searcher, fields: list[tuple[str, str, float]]) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, BM25F scores) of one term spread over weighted fields.
@@ -220,6 +221,26 @@ def _sum_by_document(parts: list[tuple[np.ndarray, np.ndarray]], size: int) -> t
         present[ids] = True
     ids = np.flatnonzero(present)
     return ids, summed[ids]
+
+
+def pair_spellings(searcher, left: str, right: str) -> dict[str, int]:
+    """How many documents hold each spelling of two adjacent folded syllables side by side:
+    {"công thương": 412, "cộng thương": 1} (deleted documents included).
+
+    Each segment has one posting per pair (schema.PairSpellings), which the
+    codec stores with the term (codec.py): read from the term's entry, as
+    Whoosh's matcher would hide it if its document were deleted."""
+    counts: dict[str, int] = {}
+    if SPELLINGS_FIELD not in searcher.schema:
+        return counts
+    for reader, _ in searcher.reader().leaf_readers():
+        try:
+            _, _, (value,) = reader.term_info(SPELLINGS_FIELD, f"{left} {right}").inlined_postings()
+        except TermNotFound:
+            continue
+        for spelt, documents in decode_spellings(value).items():
+            counts[spelt] = counts.get(spelt, 0) + documents
+    return counts
 
 
 def read_postings(searcher, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,7 @@ import numpy as np
 from indexer import semantic, telex
 from indexer.analysis import SYLLABLE, segment, syllable_term
 from indexer.facets import FACETS, SORTS, FacetValue, Filters
-from indexer.generations import IndexMissing, LiveIndex
+from indexer.generations import IndexMissing, LiveIndex, OldIndex
 from indexer.query import MAX_QUERY_CHARS, parse
 from indexer.ranking import match, plan, rerank
 from indexer.schema import VECTOR_FIELD, IndexOptions, has_folding, options_of
@@ -26,7 +26,7 @@ from indexer.snippets import highlight, snippet
 from indexer.suggest import MAX_SUGGESTIONS, suggest
 from indexer.text import clean, fold
 
-__all__ = ["SearchEngine", "InvalidRequest", "IndexMissing"]
+__all__ = ["SearchEngine", "InvalidRequest", "IndexMissing", "OldIndex"]
 
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000  # page * per_page, as in Elasticsearch

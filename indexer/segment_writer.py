@@ -11,16 +11,27 @@ of 10.6 s.
 
 from whoosh.writing import SegmentWriter
 
+from indexer.schema import SPELLINGS_FIELD, encode_spellings
+
 
 class PostingsByTerm:
-    """Takes the place of Whoosh's posting pool inside a SegmentWriter."""
+    """Takes the place of Whoosh's posting pool inside a SegmentWriter.
+
+    The pair-spellings field is gathered instead: one posting per folded pair
+    for the whole segment (schema.PairSpellings)."""
 
     def __init__(self):
         # field -> term (UTF-8) -> (document numbers, weights, encoded values)
         self.fields: dict[str, dict[bytes, tuple[list, list, list]]] = {}
+        # folded pair (UTF-8) -> (first document holding it, {spelt pair (UTF-8): documents})
+        self.spellings: dict[bytes, tuple[int, dict[bytes, int]]] = {}
 
     def add(self, item) -> None:
         field, term, docnum, weight, value = item
+        if field == SPELLINGS_FIELD:
+            _, counts = self.spellings.setdefault(term, (docnum, {}))
+            counts[value] = counts.get(value, 0) + 1
+            return
         terms = self.fields.get(field)
         if terms is None:
             terms = self.fields[field] = {}
@@ -31,8 +42,19 @@ class PostingsByTerm:
         postings[1].append(weight)
         postings[2].append(value)
 
+    def field_names(self) -> list[str]:
+        return sorted(set(self.fields) | ({SPELLINGS_FIELD} if self.spellings else set()))
+
+    def postings(self, field: str) -> dict[bytes, tuple[list, list, list]]:
+        """Term -> (document numbers, weights, encoded values) of one field."""
+        if field == SPELLINGS_FIELD:
+            return {pair: ([first], [float(sum(counts.values()))], [encode_spellings(counts)])
+                    for pair, (first, counts) in self.spellings.items()}
+        return self.fields[field]
+
     def cleanup(self) -> None:
         self.fields.clear()
+        self.spellings.clear()
 
 
 class TermSegmentWriter(SegmentWriter):
@@ -46,8 +68,8 @@ class TermSegmentWriter(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         writer = self.fieldwriter
-        for name in sorted(self.pool.fields):  # Whoosh's order: by field, then term
-            terms = self.pool.fields[name]
+        for name in self.pool.field_names():  # Whoosh's order: by field, then term
+            terms = self.pool.postings(name)
             writer.start_field(name, self.schema[name])
             for term in sorted(terms):
                 writer.start_term(term)

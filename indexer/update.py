@@ -28,10 +28,6 @@ from indexer.selection import Selection, scan
 REBUILD_ADVISED = 0.25  # share of deleted documents above which `update` suggests a rebuild
 
 
-class OldIndex(RuntimeError):
-    """The index was built before documents had fingerprints: only a rebuild can bring it up to date."""
-
-
 @dataclass
 class UpdateReport:
     added: int = 0
@@ -48,8 +44,8 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
            on_problem=None) -> UpdateReport:
     """Bring the live index in line with ``corpus_dir``.
 
-    Raises IndexMissing when there is no index to update, OldIndex when it
-    predates fingerprints, RebuildRunning when a rebuild or another update
+    Raises IndexMissing when there is no index to update, OldIndex when an
+    older timkiem built it, RebuildRunning when a rebuild or another update
     holds the folder.
     """
     started = time.monotonic()
@@ -85,9 +81,6 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
 def _indexed_digests(generation: Path) -> dict[str, bytes]:
     """Id -> fingerprint of every document the generation holds (deleted ones left out)."""
     with open_generation(generation).reader() as reader:
-        if not reader.has_column("digest"):
-            raise OldIndex(f"the index in {generation.parent} was built by an older timkiem, without "
-                           "document fingerprints: run `timkiem rebuild` once, then `update` works")
         ids, digests = reader.column_reader("id"), reader.column_reader("digest")
         return {ids[docnum]: digests[docnum] for docnum in range(reader.doc_count_all())
                 if not reader.is_deleted(docnum)}

@@ -14,8 +14,13 @@ import urllib.request
 
 import pytest
 
+from whoosh import index as whoosh_index
+
+from indexer import generations
 from indexer.generations import live_generation
+from indexer.schema import SPELLINGS_FIELD, build_schema
 from tests.conftest import SEED_CORPUS, TIMKIEM, Server, timkiem
+from webui import create_app
 
 SEED_IDS = {path.name for path in SEED_CORPUS.glob("*.txt")}
 
@@ -162,3 +167,23 @@ def test_rebuild_under_load_every_response_from_one_generation(served, slow_corp
             assert ids <= SEED_IDS
         else:
             assert ids and all(doc_id.startswith("bai-") for doc_id in ids)
+
+
+def test_an_index_built_by_an_older_timkiem_is_a_clear_error_until_rebuilt(tmp_path):
+    """Older indexes did not record how adjacent syllables are spelt (accent restoration)."""
+    index_dir = tmp_path / "index"
+    generation = generations.new_generation(index_dir)
+    schema = build_schema()
+    schema.remove(SPELLINGS_FIELD)
+    with whoosh_index.create_in(str(generation), schema).writer() as writer:
+        writer.add_document(id="a.txt", title="Công Thương", body="Sở Công Thương")
+    generations.publish(index_dir, generation)
+    for command in (("search", "công"), ("update", "--corpus", SEED_CORPUS)):
+        result = timkiem(*command, "--index", index_dir, check=False)
+        assert result.returncode == 1 and "older timkiem" in result.stderr and "timkiem rebuild" in result.stderr
+        assert "Traceback" not in result.stderr
+    response = create_app({"INDEX_DIR": index_dir}).test_client().get("/api/search?q=cong")
+    assert response.status_code == 503 and response.get_json()["error"]["code"] == "index_outdated"
+    assert live_generation(index_dir) == generation  # nothing was changed
+    timkiem("rebuild", "--corpus", SEED_CORPUS, "--index", index_dir)
+    assert "Công Thương" in timkiem("search", "cong thuong", "--index", index_dir).stdout

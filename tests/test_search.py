@@ -1,6 +1,7 @@
 import pytest
 
-from indexer.search import InvalidRequest
+from indexer.build import rebuild
+from indexer.search import InvalidRequest, SearchEngine
 
 
 def ids(results):
@@ -109,6 +110,22 @@ def test_unaccented_query_is_restored_from_the_index_vocabulary(seed_engine):
     assert seed_engine.search("Dai hoi Dang bo").suggestion == "Đại hội Đảng bộ"
     assert seed_engine.search("Bắc Giang").suggestion is None  # typed with accents: nothing to suggest
     assert seed_engine.search("zzz qqq").suggestion is None
+
+
+def test_accents_are_put_back_from_the_syllables_around_them(tmp_path):
+    """"ban" alone is most often "bán" here, but beside "tôi" the index says "bạn", though pyvi
+    never joins the two into one word."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = {f"cho-{n}.txt": f"Chợ số {n}\nChợ bán cá, bán gạo và bán muối." for n in range(4)}
+    texts |= {f"ban-{n}.txt": f"Thư {n}\nHôm qua bạn tôi đến chơi." for n in range(2)}
+    for name, text in texts.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    rebuild(corpus, tmp_path / "index", workers=1)
+    engine = SearchEngine(tmp_path / "index")
+    assert engine.search("ban toi").suggestion == "bạn tôi"
+    assert engine.search("ban ca").suggestion == "bán cá"
+    assert engine.search("ban").suggestion == "bán"
 
 
 def test_question_words_do_not_outweigh_the_topic(mini_engine):

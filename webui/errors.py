@@ -7,7 +7,7 @@ generic 500 message.
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.search import IndexMissing, InvalidRequest
+from indexer.search import IndexMissing, InvalidRequest, OldIndex
 
 MESSAGES_VI = {
     404: "Không tìm thấy trang này.",
@@ -35,7 +35,7 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(IndexMissing)
     def missing(exc):
-        return error_response(503, "index_missing", str(exc))
+        return error_response(503, "index_outdated" if isinstance(exc, OldIndex) else "index_missing", str(exc))
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

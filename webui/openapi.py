@@ -76,7 +76,8 @@ def _response(description: str, schema: str, media: str = "application/json") ->
     return {"description": description, "content": {media: {"schema": _ref(schema)}}}
 
 
-_ERRORS = {"400": _response("bad parameters", "Error"), "503": _response("no index built yet", "Error")}
+_ERRORS = {"400": _response("bad parameters", "Error"),
+           "503": _response("no index built yet, or one an older timkiem built", "Error")}
 _QUERY = {"type": "string", "maxLength": MAX_QUERY_CHARS}
 
 PATHS = {
