@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexer.build import rebuild  # noqa: E402
-from indexer.generations import live_generation  # noqa: E402
+from indexer.generations import OldIndex, live_generation, open_generation  # noqa: E402
 from indexer.progress import ProgressReporter  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,9 +38,23 @@ def default_bench_index(name: str) -> Path:
     return Path(tempfile.gettempdir()) / f"timkiem-bench-{name}"
 
 
+def reusable(index_dir: Path) -> bool:
+    """Whether a benchmark can search the index it kept in ``index_dir`` (not when an older
+    timkiem built it)."""
+    generation = live_generation(index_dir)
+    if generation is None:
+        return False
+    try:
+        open_generation(generation)
+    except OldIndex:
+        print(f"{index_dir} was built by an older timkiem: building it anew", file=sys.stderr)
+        return False
+    return True
+
+
 def ensure_index(index_dir: Path, corpus_file: Path, documents: int) -> None:
     """Build ``index_dir`` from the first ``documents`` lines of a JSONL file, unless built already."""
-    if live_generation(index_dir) is not None:
+    if reusable(index_dir):
         print(f"using the index in {index_dir}", file=sys.stderr)
         return
     with tempfile.TemporaryDirectory(prefix="timkiem-bench-corpus-") as folder:

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._shared import RunningServer, default_bench_index, drive, eval_queries, percentile, shared_path  # noqa: E402
+from bench._shared import (RunningServer, default_bench_index, drive, eval_queries, percentile,  # noqa: E402
+                           reusable, shared_path)
 from indexer.analysis import SYLLABLE  # noqa: E402
-from indexer.generations import live_generation  # noqa: E402
 from indexer.text import fold  # noqa: E402
 
 TIMKIEM = str(Path(sys.executable).parent / "timkiem")
@@ -56,7 +56,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30, help="length of the 8-client run")
     parser.add_argument("--requests", type=int, default=600, help="requests per query kind at 1 client")
     args = parser.parse_args()
-    if live_generation(args.index) is None:
+    if not reusable(args.index):
         corpus = shared_path("corpus-large")
         print(f"building {args.index} from {corpus} (several minutes) …", file=sys.stderr, flush=True)
         subprocess.run([TIMKIEM, "rebuild", "--corpus", str(corpus), "--index", str(args.index)], check=True)

@@ -7,7 +7,9 @@ queries_noaccent.jsonl, qrels.tsv).  It runs twice: the set alone, and the set
 plus N news articles as distractors.  timkiem is measured through the product
 itself: `rebuild` of the documents (with --semantic: `rebuild --semantic`, which
 takes about 16 minutes more for 10,000 distractors on 2 cores), then the search
-call the JSON API makes.
+call the JSON API makes.  For the unaccented questions it also prints how
+many syllables the suggestion ("Có phải bạn muốn tìm") restores as the
+accented question wrote them.
 Baselines, on the same documents: BM25 (k1=1.2, b=0.75) over lower-cased
 syllables (\\w+), on the text as is and with both sides folded (no diacritics).
 """
@@ -25,9 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._shared import default_bench_index, shared_path  # noqa: E402
+from bench._shared import default_bench_index, reusable, shared_path  # noqa: E402
 from indexer.build import rebuild  # noqa: E402
-from indexer.generations import live_generation  # noqa: E402
+from indexer.query import query_terms  # noqa: E402
 from indexer.schema import IndexOptions  # noqa: E402
 from indexer.search import MAX_PER_PAGE, SearchEngine  # noqa: E402
 from indexer.text import fold  # noqa: E402
@@ -56,7 +58,7 @@ def main() -> None:
                   "unaccented": read_queries(judged / "queries_noaccent.jsonl")}
     settings = [] if args.skip_alone else [("set alone", 0)]
     settings.append((f"set + {args.distractor_count:,} distractors", args.distractor_count))
-    rows = []
+    rows, restorations = [], []
     for name, count in settings:
         index_dir = default_bench_index(f"relevance-{judged.name}-{count}" + ("-semantic" if args.semantic else ""))
         with tempfile.TemporaryDirectory(prefix="timkiem-relevance-") as work:
@@ -67,7 +69,7 @@ def main() -> None:
                 copy_lines(distractors, corpus / "distractors.jsonl", count)
             documents = [json.loads(line) for path in sorted(corpus.iterdir())
                          for line in path.open(encoding="utf-8") if line.strip()]
-            if args.rebuild or live_generation(index_dir) is None:
+            if args.rebuild or not reusable(index_dir):
                 report = rebuild(corpus, index_dir, IndexOptions(semantic=args.semantic))
                 print(f"[{name}] indexed {report.documents} documents in {report.seconds:.0f} s", file=sys.stderr)
             else:
@@ -83,12 +85,34 @@ def main() -> None:
                 clock = time.monotonic()
                 metrics = evaluate(run, queries, qrels)
                 rows.append((name, kind, ranker, metrics, time.monotonic() - clock))
+        restorations.append((name, *accent_restoration(engine, query_sets)))
     print_table(rows)
+    print("\nAccents put back on the unaccented questions (the suggestion against the accented question):")
+    for name, syllables, whole, questions in restorations:
+        print(f"- {name}: {syllables:.1%} of syllables, {whole:.1%} of {questions:,} questions whole")
 
 
 def timkiem_ranking(engine: SearchEngine, query: str) -> list[str]:
     results = engine.search(query[:500], per_page=MAX_PER_PAGE)
     return [hit.id for hit in results.hits]
+
+
+def accent_restoration(engine: SearchEngine, query_sets) -> tuple[float, float, int]:
+    """How well the suggestion made for each unaccented question restores its accented twin:
+    (share of syllables restored, share of questions restored whole, questions compared)."""
+    accented = dict(query_sets["accented"])
+    right = total = whole = questions = 0
+    for qid, typed in query_sets["unaccented"]:
+        expected = [term.exact for term in query_terms(accented.get(qid, ""))]
+        typed_syllables = [term.exact for term in query_terms(typed)]
+        if [fold(syllable) for syllable in expected] != typed_syllables:  # not the same words
+            continue
+        suggestion = engine.search(typed[:500], per_page=1).suggestion
+        restored = [term.exact for term in query_terms(suggestion)] if suggestion else typed_syllables
+        correct = sum(got == wanted for got, wanted in zip(restored, expected))
+        right, total = right + correct, total + len(expected)
+        whole, questions = whole + (correct == len(expected) == len(restored)), questions + 1
+    return right / max(total, 1), whole / max(questions, 1), questions
 
 
 class Bm25:
