@@ -172,9 +172,12 @@ def _search(args) -> int:
 def _serve(args) -> int:
     from webui.server import serve
 
-    if generations.live_generation(args.index) is None:
+    live = generations.live_generation(args.index)
+    if live is None:
         print(f"No index in {args.index} yet: building it from {args.corpus} …", file=sys.stderr)
         _rebuild(args)
+    else:
+        generations.open_generation(live)  # raises OldIndex before serving what it cannot search
     serve(args.index, args.host, args.port, threads=args.threads, processes=args.processes)
     return 0
 
