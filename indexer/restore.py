@@ -61,9 +61,9 @@ class Vocabulary:
             step = []
             for form, count in options:
                 alone = (1 - PAIR_TRUST) * (count + 1) / documents
-                score, path, _ = max(
-                    (score + math.log(PAIR_TRUST * pairs.get(f"{path[-1]} {form}", 0) / max(before, 1) + alone),
-                     path, before) for score, path, before in best)
+                score, path = max(
+                    (previous + math.log(PAIR_TRUST * pairs.get(f"{path[-1]} {form}", 0) / max(before, 1) + alone),
+                     path) for previous, path, before in best)
                 step.append((score, path + [form], count))
             best = step
         return max(best)[1]
