@@ -21,16 +21,14 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, clean_files
 
-from indexer import generations, semantic
+from indexer import generations, semantic, spellings
 from indexer.analysis import index_terms
 from indexer.codec import TimkiemCodec
 from indexer.corpus import Document, Problem
-from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD, SPELLINGS_FIELD, VECTOR_FIELD, IndexOptions, build_schema
-from indexer.segment_writer import TermSegmentWriter
+from indexer.schema import IndexOptions, build_schema, document_fields
 from indexer.selection import Selection, digest, scan
+from indexer.whoosh_internals import close_segment, commit_segments, segment_writer
 
 Progress = Callable[[int, int], None]  # (documents done, documents in all)
 PARALLEL_FROM = 50  # documents; fewer are not worth starting processes for
@@ -68,13 +66,8 @@ def rebuild(corpus_dir: Path, index_dir: Path, options: IndexOptions = IndexOpti
     with generations.rebuild_lock(index_dir):
         generations.remove_unused(index_dir, keep={generations.live_generation(index_dir)})
         selection = Selection(corpus_dir, scan(corpus_dir, report.problems, on_problem))
-        generation = generations.new_generation(index_dir)
-        try:
+        with generations.publishing(index_dir) as generation:
             _write_generation(generation, selection, options, workers or default_workers(), progress)
-        except BaseException:
-            generations.discard(generation)
-            raise
-        generations.publish(index_dir, generation)
     report.documents = len(selection)
     report.generation = generation.name
     report.size_bytes = sum(f.stat().st_size for f in generation.iterdir())
@@ -106,13 +99,6 @@ def write_segments(generation: Path, selection: Selection, options: IndexOptions
             for segment in share]
 
 
-def commit_segments(ix, segments: list) -> None:
-    """Make ``segments`` the index's content: a new table of contents, unlisted files removed."""
-    toc = TOC(ix.schema, segments, ix.latest_generation() + 1)
-    toc.write(ix.storage, ix.indexname)
-    clean_files(ix.storage, ix.indexname, toc.generation, segments)
-
-
 def _shares(text_sizes: list[int], parts: int) -> list[tuple[int, int]]:
     """``parts`` contiguous (start, end) ranges of about equal text length, so that the
     workers finish together and document numbers follow the corpus order."""
@@ -124,13 +110,6 @@ def _shares(text_sizes: list[int], parts: int) -> list[tuple[int, int]]:
             bounds.append(number + 1)
     bounds.append(len(sizes))
     return [(start, end) for start, end in zip(bounds, bounds[1:]) if end > start] or [(0, 0)]
-
-
-class _WorkerStorage(FileStorage):
-    """Whoosh names a writer's temporary folder after the index only: one per process here."""
-
-    def temp_storage(self, name=None):
-        return super().temp_storage(f"{name or 'tmp'}-{os.getpid()}")
 
 
 def _write_segments(generation: Path, documents: Iterable[Document], options: IndexOptions,
@@ -155,17 +134,16 @@ def _write_segments(generation: Path, documents: Iterable[Document], options: In
     try:
         for document in documents:
             if writer is None:
-                writer = TermSegmentWriter(_WorkerStorage(str(generation)).open_index(), _lk=False,
-                                           codec=TimkiemCodec())
-            writer.add_document(**_fields(*analyse(document), options))
+                writer = segment_writer(str(generation), TimkiemCodec(), spellings.GATHERED)
+            writer.add_document(**fields_of(document, options))
             done()
             written += len(document.title) + len(document.body)
             if written >= SEGMENT_CHARS:
-                segments.append(_close(writer))
+                segments.append(close_segment(writer))
                 writer, written = None, 0
                 gc.collect()
         if writer is not None:
-            segments.append(_close(writer))
+            segments.append(close_segment(writer))
     except BaseException:
         if writer is not None:
             writer.cancel()
@@ -174,12 +152,6 @@ def _write_segments(generation: Path, documents: Iterable[Document], options: In
         if collecting:
             gc.enable()
     return segments
-
-
-def _close(writer) -> object:
-    segment = writer._finalize_segment()
-    writer._finish()
-    return segment
 
 
 # Set in the parent just before forking; the workers read them (copy-on-write, never pickled).
@@ -231,28 +203,8 @@ def require_folder(corpus_dir: Path) -> Path:
     return corpus_dir
 
 
-def analyse(document: Document):
-    return document, index_terms(document.title), index_terms(document.body)
-
-
-def _fields(document: Document, title_terms, body_terms, options: IndexOptions) -> dict:
-    fields = {
-        "id": document.id,
-        "digest": digest(document),
-        "title": title_terms.exact,
-        "_stored_title": document.title,
-        "body": body_terms.exact,
-        "_stored_body": document.body,
-        "date": document.date,
-        "url": document.url,
-        "source": document.source,
-        "category": document.category,
-    }
-    if options.fold:
-        fields["title" + FOLDED_SUFFIX] = title_terms.folded
-        fields["body" + FOLDED_SUFFIX] = body_terms.folded
-        fields[PAIRS_FIELD] = title_terms.pairs + body_terms.pairs
-        fields[SPELLINGS_FIELD] = title_terms.spellings + body_terms.spellings
-    if options.semantic:
-        fields[VECTOR_FIELD] = semantic.passage_vector(document.title, document.body)
-    return fields
+def fields_of(document: Document, options: IndexOptions) -> dict:
+    """The analysed document as the index's writer takes it."""
+    vector = semantic.passage_vector(document.title, document.body) if options.semantic else None
+    return document_fields(document, index_terms(document.title), index_terms(document.body), options,
+                           digest(document), vector)

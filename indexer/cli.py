@@ -183,9 +183,7 @@ def _serve(args) -> int:
 
 
 def _stats(args) -> int:
-    live = generations.live_generation(args.index)
-    if live is None:
-        raise IndexMissing(f"no index in {args.index}: run `timkiem rebuild` first")
+    live = generations.require_live(args.index)
     engine = SearchEngine(args.index)
     options = engine.options()
     size = sum(f.stat().st_size for f in live.iterdir())

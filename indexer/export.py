@@ -25,8 +25,9 @@ import multiprocessing
 from pathlib import Path
 
 from indexer.analysis import index_terms
-from indexer.generations import IndexMissing, live_generation, open_generation
+from indexer.generations import open_generation, require_live
 from indexer.schema import has_folding
+from indexer.scoring import B, K1
 
 FORMATS = ("opensearch-bulk",)
 MAPPING_FILE = "mapping.json"
@@ -51,7 +52,7 @@ def mapping(fold: bool) -> dict:
             properties[f"{part}_folded"] = _SPACE_SPLIT
     if fold:
         properties["pairs"] = {**_SPACE_SPLIT, "index_options": "freqs"}
-    return {"settings": {"index": {"similarity": {"default": {"type": "BM25", "k1": 1.6, "b": 0.9}}}},
+    return {"settings": {"index": {"similarity": {"default": {"type": "BM25", "k1": K1, "b": B}}}},
             "mappings": {"dynamic": "strict", "properties": properties}}
 
 
@@ -76,9 +77,7 @@ def analysed_source(stored: dict, fold: bool) -> dict:
 def export(index_dir: Path, output_dir: Path, index_name: str = "timkiem", workers: int = 1,
            progress=None) -> int:
     """Write ``mapping.json`` and ``documents.ndjson`` into ``output_dir``; returns the document count."""
-    generation = live_generation(index_dir)
-    if generation is None:
-        raise IndexMissing(f"no index in {index_dir}: run `timkiem rebuild` first")
+    generation = require_live(index_dir)
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     with open_generation(generation).searcher() as searcher:

@@ -14,15 +14,12 @@ just replaced are leftovers of crashed rebuilds and are removed by the next one.
 """
 
 import fcntl
-import logging
 import os
 import re
 import shutil
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
 
 from whoosh.filedb.filestore import FileStorage
 
@@ -44,6 +41,14 @@ class OldIndex(IndexMissing):
 
 class RebuildRunning(RuntimeError):
     """Another rebuild holds the index folder's lock."""
+
+
+def require_live(index_dir: Path) -> Path:
+    """The live generation's folder; raises IndexMissing when there is none."""
+    generation = live_generation(index_dir)
+    if generation is None:
+        raise IndexMissing(f"no index in {index_dir}: run `timkiem rebuild` first")
+    return generation
 
 
 def live_generation(index_dir: Path) -> Path | None:
@@ -103,6 +108,20 @@ def new_generation(index_dir: Path) -> Path:
     return path
 
 
+@contextmanager
+def publishing(index_dir: Path):
+    """A new generation folder to fill, published when the block ends normally and removed
+    when it raises (Ctrl-C included), leaving the live generation as it was.  The caller
+    holds the rebuild lock."""
+    generation = new_generation(index_dir)
+    try:
+        yield generation
+    except BaseException:
+        discard(generation)
+        raise
+    publish(index_dir, generation)
+
+
 def publish(index_dir: Path, generation: Path) -> None:
     """Make ``generation`` live with one atomic rename, then drop older leftovers."""
     previous = live_generation(index_dir)
@@ -146,62 +165,3 @@ def _fsync_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-
-
-class Snapshot(NamedTuple):
-    generation: str
-    searcher: object  # a Whoosh searcher, owned by one thread
-    shared: object  # what ``per_generation()`` made for this generation, shared by threads
-
-
-class LiveIndex:
-    """Readers' view of an index folder: always searches the live generation.
-
-    Whoosh searchers are not shared between threads: each thread keeps its own,
-    reopened when CURRENT names a new generation.  ``per_generation`` makes
-    one object per generation that all threads share (caches, statistics); if
-    it has a ``prepare(searcher)`` method, a background thread calls it as soon
-    as the generation is first opened.
-    """
-
-    def __init__(self, index_dir: Path, per_generation=dict):
-        self.index_dir = Path(index_dir)
-        self.per_generation = per_generation
-        self._lock = threading.Lock()
-        self._opened = {}  # generation name -> (whoosh Index, shared object)
-        self._local = threading.local()
-
-    def snapshot(self) -> Snapshot:
-        """The live generation, with a searcher for the calling thread."""
-        generation = live_generation(self.index_dir)
-        if generation is None:
-            raise IndexMissing(f"no index in {self.index_dir}: run `timkiem rebuild` first")
-        cached = getattr(self._local, "snapshot", None)
-        if cached is not None and cached.generation == generation.name:
-            return cached
-        if cached is not None:
-            cached.searcher.close()
-        index, shared = self._open(generation)
-        self._local.snapshot = Snapshot(generation.name, index.searcher(), shared)
-        return self._local.snapshot
-
-    def _open(self, generation: Path):
-        with self._lock:
-            if generation.name not in self._opened:
-                # Older generations are no longer searched by new requests.
-                index, shared = open_generation(generation), self.per_generation()
-                self._opened = {generation.name: (index, shared)}
-                if hasattr(shared, "prepare"):
-                    threading.Thread(target=_prepare, args=(index, shared), daemon=True,
-                                     name=f"prepare {generation.name}").start()
-            return self._opened[generation.name]
-
-
-def _prepare(index, shared) -> None:
-    """Let ``shared`` compute its per-generation data before searches need it (they wait for it
-    otherwise).  A generation can vanish meanwhile (a later rebuild): then there is nothing to do."""
-    try:
-        with index.searcher() as searcher:
-            shared.prepare(searcher)
-    except Exception:  # noqa: BLE001 - a search computes what it needs itself
-        logging.getLogger(__name__).debug("preparing %s failed", index, exc_info=True)

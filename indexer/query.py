@@ -7,97 +7,106 @@ reaches the engine (no wildcards, no field syntax by accident).
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from indexer.analysis import SYLLABLE, syllable_term
-from indexer.text import clean, fold, has_diacritics
+from indexer.text import fold, has_diacritics
 
 MAX_QUERY_CHARS = 500
 
 
 @dataclass(frozen=True)
 class QueryTerm:
-    """One query syllable: its exact form, its folded form, and whether the user gave accents."""
+    """One query syllable: its exact form, its folded form, and whether the query had accents
+    (in an accented query a plain syllable such as ``ba`` means exactly ``ba``)."""
 
     exact: str
     folded: str
     accented: bool
 
 
-@dataclass
+@dataclass(frozen=True)
+class Part:
+    """A piece of the query (its plain words, one phrase, one exclusion …) and its syllables."""
+
+    text: str
+    terms: tuple[QueryTerm, ...]
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
-    plain: str = ""  # the words outside quotes, in order (segmented as one text)
-    phrases: list[str] = field(default_factory=list)
-    excluded: list[str] = field(default_factory=list)
-    in_title: list[str] = field(default_factory=list)  # title:word, title:"a phrase"
-    alternatives: list[tuple[str, str]] = field(default_factory=list)  # (a, b) of "a OR b", exact syllables
+    plain: Part  # the words outside quotes, in order (segmented as one text)
+    phrases: tuple[Part, ...] = ()
+    excluded: tuple[Part, ...] = ()
+    in_title: tuple[Part, ...] = ()  # title:word, title:"a phrase"
+    alternatives: tuple[tuple[str, str], ...] = ()  # (a, b) of "a OR b", exact syllables
+    accented: bool = False  # whether the words searched for carry diacritics
 
     @property
-    def wanted_texts(self) -> list[str]:
+    def wanted_parts(self) -> tuple[Part, ...]:
         """The words and phrases searched for, without syntax or exclusions."""
-        return [self.plain] + self.phrases + self.in_title
+        return (self.plain,) + self.phrases + self.in_title
 
     @property
     def wanted(self) -> str:
-        return " ".join(self.wanted_texts)
-
-    @property
-    def accented(self) -> bool:
-        return has_diacritics(self.wanted)
+        return " ".join(part.text for part in self.wanted_parts)
 
     def is_empty(self) -> bool:
-        return not any(query_terms(text) for text in self.wanted_texts)
+        return not any(part.terms for part in self.wanted_parts)
 
     def highlight_terms(self) -> list[QueryTerm]:
-        return [term for text in self.wanted_texts for term in query_terms(text, self.accented)]
+        return [term for part in self.wanted_parts for term in part.terms]
 
 
 _PHRASE = re.compile(r'(?:(?<=\s)|^)(-|title:)?"([^"]*)"', re.IGNORECASE)
 _TITLE = "title:"
 
 
-def parse(raw: str) -> ParsedQuery:
-    text = clean(raw)[:MAX_QUERY_CHARS]
-    parsed = ParsedQuery()
+def parse(text: str) -> ParsedQuery:
+    """The query ``text`` (already ``clean``ed) read as a search."""
+    text = text[:MAX_QUERY_CHARS]
+    phrases, excluded, in_title = [], [], []
 
     def take_phrase(match):
         prefix = (match.group(1) or "").lower()
-        target = {"-": parsed.excluded, _TITLE: parsed.in_title}.get(prefix, parsed.phrases)
+        target = {"-": excluded, _TITLE: in_title}.get(prefix, phrases)
         target.append(match.group(2).strip())
         return " "
 
     rest = _PHRASE.sub(take_phrase, text).replace('"', " ")
-    parsed.phrases = [p for p in parsed.phrases if query_terms(p)]
-    parsed.excluded = [p for p in parsed.excluded if query_terms(p)]
-    parsed.in_title = [p for p in parsed.in_title if query_terms(p)]
-    plain, pending_or = [], False
+    phrases, excluded, in_title = ([p for p in found if syllables(p)] for found in (phrases, excluded, in_title))
+    plain, alternatives, pending_or = [], [], False
     for piece in rest.split():
-        words = query_terms(piece)
-        if piece.startswith("-") and query_terms(piece[1:]):
-            parsed.excluded.append(piece[1:])
-        elif piece.lower().startswith(_TITLE) and query_terms(piece[len(_TITLE):]):
-            parsed.in_title.append(piece[len(_TITLE):])
-        elif piece == "OR" and plain and query_terms(plain[-1]):
+        words = syllables(piece)
+        if piece.startswith("-") and syllables(piece[1:]):
+            excluded.append(piece[1:])
+        elif piece.lower().startswith(_TITLE) and syllables(piece[len(_TITLE):]):
+            in_title.append(piece[len(_TITLE):])
+        elif piece == "OR" and plain and syllables(plain[-1]):
             pending_or = True
         else:
             if pending_or and words:
-                parsed.alternatives.append((query_terms(plain[-1])[-1].exact, words[0].exact))
+                alternatives.append((syllables(plain[-1])[-1], words[0]))
             pending_or = False
             plain.append(piece)
-    parsed.plain = " ".join(plain)
-    return parsed
+    plain_text = " ".join(plain)
+    accented = has_diacritics(" ".join([plain_text] + phrases + in_title))
+
+    def part(piece: str) -> Part:
+        return Part(piece, tuple(query_terms(piece, accented)))
+
+    return ParsedQuery(part(plain_text), tuple(map(part, phrases)), tuple(map(part, excluded)),
+                       tuple(map(part, in_title)), tuple(alternatives), accented)
+
+
+def syllables(text: str) -> list[str]:
+    """The syllables of ``text`` as indexed (lower case, canonical tones)."""
+    return [syllable_term(match.group()) for match in SYLLABLE.finditer(text)]
 
 
 def query_terms(text: str, accented: bool | None = None) -> list[QueryTerm]:
-    """The syllables of ``text`` as query terms.
-
-    ``accented`` says whether the query as a whole carries diacritics: in an
-    accented query a plain syllable such as ``ba`` means exactly ``ba``.
-    """
+    """The syllables of ``text`` as query terms; ``accented`` says whether the query as a whole
+    carries diacritics (by default: whether ``text`` does)."""
     if accented is None:
         accented = has_diacritics(text)
-    terms = []
-    for match in SYLLABLE.finditer(text):
-        exact = syllable_term(match.group())
-        terms.append(QueryTerm(exact, fold(exact), accented))
-    return terms
+    return [QueryTerm(exact, fold(exact), accented) for exact in syllables(text)]

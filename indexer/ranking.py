@@ -21,9 +21,10 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.analysis import segment
-from indexer.query import ParsedQuery, QueryTerm, query_terms
-from indexer.requirements import Requirement
+from indexer.constraints import Constraint
+from indexer.query import ParsedQuery, QueryTerm
 from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD
+from indexer.scoring import Fields, bm25f
 
 TITLE_BOOST = 2.0
 FOLDED_WEIGHT = 0.5  # a folded-only match, when the query had accents
@@ -36,16 +37,13 @@ QUESTION_WORDS = frozenset({
     "vi sao", "nhu the nao", "the nao", "ra sao", "o dau", "la ai", "nhung ai", "nao", "gi", "ai", "dau", "may",
 })
 ALL_WORDS_FIRST_UP_TO = 4
+ALL_WORDS_LIFT = 1e6  # added to the order key of documents holding every word: above any score
 RERANK_DEPTH = 50  # how many of the best keyword matches meaning may re-order (semantic indexes)
 MEANING_WEIGHT = 1.0
 # Cosines closer than this are noise, not meaning: a spread below it is not magnified (over the
 # best 50 matches of xquad-vi questions the spread is 0.013-0.030; a handful of news articles
 # about one topic can lie within 0.005).
 MEANING_SPREAD_FLOOR = 0.015
-
-
-# One word as indexed in several fields: [(field, term, field weight)], scored by BM25F.
-Fields = list[tuple[str, str, float]]
 
 
 @dataclass
@@ -61,50 +59,51 @@ class Clause:
 class Plan:
     clauses: list[Clause] = field(default_factory=list)
     bonus: list[tuple[float, Fields]] = field(default_factory=list)
-    phrases: list[Requirement] = field(default_factory=list)  # every result meets these
-    excluded: list[Requirement] = field(default_factory=list)  # no result meets these
+    phrases: list[Constraint] = field(default_factory=list)  # every result meets these
+    excluded: list[Constraint] = field(default_factory=list)  # no result meets these
 
 
-def plan(parsed: ParsedQuery, fold_on: bool, restored: str | None = None) -> Plan:
+def plan(parsed: ParsedQuery, folding: bool, restored: str | None = None) -> Plan:
     """The scoring plan of a query; ``restored`` is an unaccented query with accents put back.
 
     The restored form only lends pyvi its words (pyvi cannot segment
     unaccented text); as a syllable signal it measured worse than folding.
+    Without folding every syllable is searched exactly as typed.
     """
-    accented = parsed.accented or not fold_on
+    accented = parsed.accented or not folding
     result = Plan()
-    plain_terms = query_terms(parsed.plain, accented)
-    phrase_terms = [query_terms(text, accented) for text in parsed.phrases]
-    title_terms = [query_terms(text, accented) for text in parsed.in_title]
+    plain_terms = list(parsed.plain.terms)
+    phrase_terms = [list(part.terms) for part in parsed.phrases]
+    title_terms = [list(part.terms) for part in parsed.in_title]
     asking = _question_word_positions(plain_terms)
     weak = asking if len(asking) < len(plain_terms) else set()
     clauses: dict[tuple[str, bool], Clause] = {}
     for number, term in enumerate(plain_terms + [t for terms in phrase_terms for t in terms]):
-        clauses.setdefault((term.exact, False), Clause(_forms(term, fold_on),
+        clauses.setdefault((term.exact, False), Clause(_forms(term, folding),
                                                        weight=QUESTION_WEIGHT if number in weak else 1.0,
                                                        counts=number not in weak))
     for term in (t for terms in title_terms for t in terms):
-        clauses.setdefault((term.exact, True), Clause(_forms(term, fold_on, fields=("title",))))
+        clauses.setdefault((term.exact, True), Clause(_forms(term, folding, fields=("title",))))
     for left, right in parsed.alternatives:  # "a OR b": one clause that either satisfies
         if (left, False) in clauses and (right, False) in clauses and left != right:
             clauses[(left, False)].forms += clauses.pop((right, False)).forms
     result.clauses = list(clauses.values())
-    words_text = parsed.plain if accented else restored
+    words_text = parsed.plain.text if accented else restored
     if words_text:
         for word in segment(words_text):
             if len(word.syllables) > 1:
                 result.bonus.append((WORD_BONUS, in_both_fields("", word.term)))
-    if fold_on:
+    if folding:
         for terms in [plain_terms] + phrase_terms:
             for left, right in zip(terms, terms[1:]):
                 result.bonus.append((PAIR_BONUS, [(PAIRS_FIELD, f"{left.folded} {right.folded}", 1.0)]))
-    result.phrases = [_phrase_requirement(terms, fold_on) for terms in phrase_terms if len(terms) > 1]
-    result.phrases += [_phrase_requirement(terms, fold_on, fields=("title",))
+    result.phrases = [_phrase_constraint(terms, folding) for terms in phrase_terms if len(terms) > 1]
+    result.phrases += [_phrase_constraint(terms, folding, fields=("title",))
                        for terms in title_terms if len(terms) > 1]
-    for text in parsed.excluded:
-        terms = query_terms(text, accented)
-        result.excluded.append(_phrase_requirement(terms, fold_on) if len(terms) > 1
-                               else _word_requirement(terms[0], fold_on))
+    for part in parsed.excluded:
+        terms = list(part.terms)
+        result.excluded.append(_phrase_constraint(terms, folding) if len(terms) > 1
+                               else _word_constraint(terms[0], folding))
     return result
 
 
@@ -164,7 +163,7 @@ def rerank(matches: Matches, similarity, tiebreak: np.ndarray) -> Matches:
     combined = (_standardised(matches.scores[at])
                 + MEANING_WEIGHT * _standardised(similarity(top), least_spread=MEANING_SPREAD_FLOOR))
     key = matches.key.copy()
-    lift = key[at] - matches.scores[at]  # 1e6 for documents holding every word, else 0
+    lift = key[at] - matches.scores[at]  # ALL_WORDS_LIFT for documents holding every word, else 0
     key[at] = key.max() + 1 + lift + combined - combined.min()
     return Matches(matches.docnums, matches.scores, key)
 
@@ -175,40 +174,40 @@ def _standardised(values: np.ndarray, least_spread: float = 0.0) -> np.ndarray:
     return (values - values.mean()) / spread if spread > 0 else np.zeros_like(values)
 
 
-def match(searcher, stats, query_plan: Plan) -> Matches:
-    """Every document the plan matches (deleted ones excluded)."""
-    size = stats.size(searcher)
+def match(view, query_plan: Plan) -> Matches:
+    """Every document of the view (view.View) that the plan matches, deleted ones excluded."""
+    size = view.size
     scores = np.zeros(size, dtype=np.float32)
     coverage = np.zeros(size, dtype=np.int16)
     for clause in query_plan.clauses:
         matched = np.zeros(size, dtype=bool)
         for weight, fields in clause.forms:
-            ids, values = stats.bm25f(searcher, fields)
+            ids, values = bm25f(view, fields)
             scores[ids] += clause.weight * weight * values
             matched[ids] = True
         if clause.counts:
             coverage += matched
     for weight, fields in query_plan.bonus:
-        ids, values = stats.bm25f(searcher, fields)
+        ids, values = bm25f(view, fields)
         scores[ids] += weight * values
-    candidates = (scores > 0) & stats.live(searcher)
+    candidates = (scores > 0) & view.live
     for phrase in query_plan.phrases:
-        candidates &= phrase.mask(searcher, stats, size)
+        candidates &= phrase.mask(view)
     for excluded in query_plan.excluded:
-        candidates &= ~excluded.mask(searcher, stats, size)
+        candidates &= ~excluded.mask(view)
     docnums = np.flatnonzero(candidates)
     key = scores[docnums].astype(np.float64)
     clauses = sum(clause.counts for clause in query_plan.clauses)
     if clauses <= ALL_WORDS_FIRST_UP_TO:
-        key += (coverage[docnums] == clauses) * 1e6
+        key += (coverage[docnums] == clauses) * ALL_WORDS_LIFT
     return Matches(docnums, scores[docnums], key)
 
 
-def _forms(term: QueryTerm, fold_on: bool, fields=("body", "title")) -> list[tuple[float, Fields]]:
+def _forms(term: QueryTerm, folding: bool, fields=("body", "title")) -> list[tuple[float, Fields]]:
     forms = []
-    if term.accented:
+    if term.accented or not folding:
         forms.append((1.0, in_both_fields("", term.exact, fields)))
-    if fold_on:
+    if folding:
         weight = FOLDED_WEIGHT if term.accented else 1.0
         forms.append((weight, in_both_fields(FOLDED_SUFFIX, term.folded, fields)))
     return forms
@@ -220,16 +219,16 @@ def in_both_fields(suffix: str, term: str, fields=("body", "title")) -> Fields:
     return [(name + suffix, term, weights[name]) for name in fields]
 
 
-def _word_requirement(term: QueryTerm, fold_on: bool) -> Requirement:
-    forms = [(name, text) for _, fields in _forms(term, fold_on) for name, text, _ in fields]
-    return Requirement(wq.Or([wq.Term(name, text) for name, text in forms]), any_of=forms)
+def _word_constraint(term: QueryTerm, folding: bool) -> Constraint:
+    forms = [(name, text) for _, fields in _forms(term, folding) for name, text, _ in fields]
+    return Constraint(wq.Or([wq.Term(name, text) for name, text in forms]), any_of=forms)
 
 
-def _phrase_requirement(terms: list[QueryTerm], fold_on: bool, fields=("body", "title")) -> Requirement:
+def _phrase_constraint(terms: list[QueryTerm], folding: bool, fields=("body", "title")) -> Constraint:
     """Documents holding the syllables side by side: exactly, or (with folding) unaccented,
     which includes exactly."""
-    if not fold_on:
-        return Requirement(wq.Or([wq.Phrase(name, [t.exact for t in terms]) for name in fields]))
+    if not folding:
+        return Constraint(wq.Or([wq.Phrase(name, [t.exact for t in terms]) for name in fields]))
     pairs = [f"{left.folded} {right.folded}" for left, right in zip(terms, terms[1:])]
-    return Requirement(wq.Or([wq.Phrase(name + FOLDED_SUFFIX, [t.folded for t in terms]) for name in fields]),
+    return Constraint(wq.Or([wq.Phrase(name + FOLDED_SUFFIX, [t.folded for t in terms]) for name in fields]),
                        pairs=pairs, pairs_decide=len(pairs) == 1 and set(fields) == {"body", "title"})

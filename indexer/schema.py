@@ -74,12 +74,8 @@ class PairSpellings(FieldType):
     """Per segment, each adjacent pair of folded syllables with the spellings its documents
     use and how many documents use each: "cong thuong" -> {"công thương": 412, "cộng thương": 1}.
 
-    A document gives its (folded pair, spelt pair)s (``Terms.spellings``); the
-    segment writer (segment_writer.py) gathers them into one posting per folded
-    pair, whose value ``encode_spellings`` writes.  One term lookup per segment
-    then answers accent restoration's question about two syllables, where
-    listing every spelt pair as its own term needed a sorted-lexicon search
-    (2 ms per pair on corpus-large).  Counts include documents deleted later.
+    A document gives its (folded pair, spelt pair)s; spellings.py gathers them
+    per segment while it is written and reads them back.
     """
 
     def __init__(self):
@@ -88,18 +84,6 @@ class PairSpellings(FieldType):
     def index(self, value, **kwargs):
         for pair, spelt in set(value):
             yield pair.encode("utf-8"), 1, 1.0, spelt.encode("utf-8")
-
-
-def encode_spellings(counts: dict[bytes, int]) -> bytes:
-    return b"\n".join(spelt + b"\t" + str(count).encode() for spelt, count in sorted(counts.items()))
-
-
-def decode_spellings(value: bytes) -> dict[str, int]:
-    counts = {}
-    for line in value.decode("utf-8").split("\n"):
-        spelt, count = line.rsplit("\t", 1)
-        counts[spelt] = int(count)
-    return counts
 
 
 def build_schema(options: IndexOptions = IndexOptions()) -> Schema:
@@ -120,6 +104,30 @@ def build_schema(options: IndexOptions = IndexOptions()) -> Schema:
     if options.semantic:
         fields[VECTOR_FIELD] = STORED()
     return Schema(**fields)
+
+
+def document_fields(document, title_terms, body_terms, options: IndexOptions, fingerprint: bytes,
+                    vector: bytes | None = None) -> dict:
+    """What ``writer.add_document`` takes for one document of a ``build_schema(options)`` index:
+    ``title_terms`` and ``body_terms`` are analysis.Terms, ``vector`` is given with semantic on."""
+    fields = {
+        "id": document.id,
+        "digest": fingerprint,
+        "title": title_terms.exact,
+        "_stored_title": document.title,
+        "body": body_terms.exact,
+        "_stored_body": document.body,
+        "url": document.url,
+        **{name: getattr(document, name) for name in METADATA_FIELDS},
+    }
+    if options.fold:
+        for name, terms in (("title", title_terms), ("body", body_terms)):
+            fields[name + FOLDED_SUFFIX] = terms.folded
+        fields[PAIRS_FIELD] = title_terms.pairs + body_terms.pairs
+        fields[SPELLINGS_FIELD] = title_terms.spellings + body_terms.spellings
+    if options.semantic:
+        fields[VECTOR_FIELD] = vector
+    return fields
 
 
 def options_of(schema: Schema) -> IndexOptions:

@@ -13,18 +13,19 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import semantic, telex
-from indexer.analysis import SYLLABLE, segment, syllable_term
+from indexer import semantic
+from indexer.analysis import segment
 from indexer.facets import FACETS, SORTS, FacetValue, Filters
-from indexer.generations import IndexMissing, LiveIndex, OldIndex
+from indexer.generations import IndexMissing, OldIndex
 from indexer.query import MAX_QUERY_CHARS, parse
 from indexer.ranking import match, plan, rerank
-from indexer.schema import VECTOR_FIELD, IndexOptions, has_folding, options_of
-from indexer.scoring import GenerationStats
+from indexer.schema import IndexOptions
 from indexer.similar import similar
 from indexer.snippets import highlight, snippet
 from indexer.suggest import MAX_SUGGESTIONS, suggest
-from indexer.text import clean, fold
+from indexer.text import clean
+from indexer.understand import understand
+from indexer.view import LiveIndex, View
 
 __all__ = ["SearchEngine", "InvalidRequest", "IndexMissing", "OldIndex"]
 
@@ -76,7 +77,8 @@ class SearchResults:
     per_page: int
     took_ms: float
     hits: list[Hit] = field(default_factory=list)
-    suggestion: str | None = None
+    suggestion: str | None = None  # "Có phải bạn muốn tìm": the query as the user likely meant it
+    suggestion_kind: str | None = None  # understand.TYPING (searched as converted) or ACCENTS
     generation: str = ""  # the index generation that answered
     phrases_relaxed: bool = False  # no document held the "quoted phrases": their words were searched
     sort: str = "relevance"
@@ -111,7 +113,7 @@ def validate(query: str, page: int, per_page: int, filters: Filters, sort: str) 
 
 class SearchEngine:
     def __init__(self, index_dir: Path):
-        self.live = LiveIndex(index_dir, per_generation=GenerationStats)
+        self.live = LiveIndex(index_dir)
 
     def warm_up(self) -> None:
         """Load pyvi's model (about 1 s), a semantic index's encoder and the live generation's
@@ -119,11 +121,11 @@ class SearchEngine:
         the postings cache keeps warming in the background."""
         segment("khởi động")
         try:
-            snapshot = self.live.snapshot()
+            view = self.live.view()
         except IndexMissing:
             return
-        snapshot.shared.prepare(snapshot.searcher, warm_cache=False)
-        if _ranks_by_meaning(snapshot.searcher):
+        view.prepare(warm_cache=False)
+        if view.ranks_by_meaning:
             semantic.query_vector("khởi động")  # loads the encoder
 
     def search(self, query: str, page: int = 1, per_page: int = 10, filters: Filters | None = None,
@@ -138,126 +140,76 @@ class SearchEngine:
                    for facet, values in (filters or {}).items()}
         filters = {facet: values for facet, values in filters.items() if values}
         validate(query, page, per_page, filters, sort)
-        snapshot = self.live.snapshot()
-        results = SearchResults(query=clean(query).strip(), total=0, page=page, per_page=per_page, took_ms=0.0,
-                                generation=snapshot.generation, sort=sort, filters=filters)
-        typed = _convert_typing(snapshot, results.query)
-        if typed != results.query:
-            query = results.suggestion = typed  # searched as converted, and said so
-        parsed = parse(query)
+        view = self.live.view()
+        understood = understand(view, query)
+        results = SearchResults(query=understood.typed, total=0, page=page, per_page=per_page, took_ms=0.0,
+                                generation=view.name, sort=sort, filters=filters)
+        results.suggestion, results.suggestion_kind = understood.suggestion or (None, None)
+        parsed = understood.searched
         if not parsed.is_empty():
-            fold_on = has_folding(snapshot.searcher.schema)
-            if fold_on and not parsed.accented:
-                results.suggestion = _suggestion(snapshot, query)
-            query_plan = plan(parsed, fold_on, results.suggestion)
-            matches = match(snapshot.searcher, snapshot.shared, query_plan)
+            query_plan = plan(parsed, view.folding, understood.restored and understood.restored.text)
+            matches = match(view, query_plan)
             if not len(matches.docnums) and query_plan.phrases:
                 query_plan.phrases, results.phrases_relaxed = [], True
-                matches = match(snapshot.searcher, snapshot.shared, query_plan)
-            metadata = snapshot.shared.metadata(snapshot.searcher)
+                matches = match(view, query_plan)
+            metadata = view.metadata
             masks = metadata.filter_masks(filters, matches.docnums)
             results.facets = metadata.counts(filters, matches.docnums, masks)
             if masks:
                 matches = matches.select(np.logical_and.reduce(list(masks.values())))
-            if sort == "relevance" and _ranks_by_meaning(snapshot.searcher):
-                meant = parse(results.suggestion) if results.suggestion else parsed
-                matches = _by_meaning(snapshot.searcher, matches, meant.wanted, metadata.id_rank)
+            if sort == "relevance" and view.ranks_by_meaning:
+                matches = _by_meaning(view, matches, understood.meant.wanted)
             results.total = len(matches.docnums)
             ranked = matches.best(page * per_page, metadata.id_rank, metadata.order(sort, matches.docnums))
             terms = parsed.highlight_terms()
-            results.hits = [_hit(snapshot.searcher, docnum, score, terms, fold_on)
-                            for docnum, score in ranked[(page - 1) * per_page:]]
+            results.hits = [_hit(view, docnum, score, terms) for docnum, score in ranked[(page - 1) * per_page:]]
         results.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return results
 
     def document(self, doc_id: str, query: str = "") -> DocumentView | None:
         """The stored document with the query's words marked, or None if there is no such id."""
-        snapshot = self.live.snapshot()
-        searcher = snapshot.searcher
-        docnum = searcher.document_number(id=doc_id)
+        view = self.live.view()
+        docnum = view.document_number(doc_id)
         if docnum is None:
             return None
-        stored = searcher.stored_fields(docnum)
-        parsed = parse(query[:MAX_QUERY_CHARS])
-        terms = parsed.highlight_terms()
-        fold_on = has_folding(searcher.schema)
+        stored = view.stored(docnum)
+        terms = parse(clean(query[:MAX_QUERY_CHARS])).highlight_terms()
         text = stored.get("title", "") + "\n" + stored.get("body", "")
-        related = snapshot.shared.remember(("similar", docnum), lambda: similar(searcher, snapshot.shared, docnum,
-                                                                              text, SIMILAR_DOCUMENTS))
-        return DocumentView(body_html=highlight(stored.get("body", ""), terms, fold_on),
-                            similar=[DocumentInfo(**_info(searcher.stored_fields(number), [], fold_on))
+        related = view.remember(("similar", docnum), lambda: similar(view, docnum, text, SIMILAR_DOCUMENTS))
+        return DocumentView(body_html=highlight(stored.get("body", ""), terms, view.folding),
+                            similar=[DocumentInfo(**_info(view.stored(number), [], view.folding))
                                      for number, _ in related],
-                            **_info(stored, terms, fold_on))
+                            **_info(stored, terms, view.folding))
 
     def suggest(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
         """Completions of a query being typed (``cong th`` -> ``công thương``)."""
         if not 1 <= limit <= MAX_SUGGESTIONS:
             raise InvalidRequest("bad_limit", f"limit must be between 1 and {MAX_SUGGESTIONS}")
-        snapshot = self.live.snapshot()
-        return suggest(snapshot.shared.completions(snapshot.searcher),
-                       lambda folded: snapshot.shared.restore_accents(snapshot.searcher, folded),
-                       text[:MAX_QUERY_CHARS], limit)
+        view = self.live.view()
+        return suggest(view.completions, view.restore_accents, text[:MAX_QUERY_CHARS], limit)
 
     def document_count(self) -> int:
-        return self.live.snapshot().searcher.doc_count()
+        return self.live.view().live_count
 
     def options(self) -> IndexOptions:
         """What the live index was built with (rebuild --no-fold, --semantic)."""
-        return options_of(self.live.snapshot().searcher.schema)
+        return self.live.view().options
 
 
-def _ranks_by_meaning(searcher) -> bool:
-    """Whether the index has sentence vectors and the encoder to compare queries with them."""
-    return VECTOR_FIELD in searcher.schema and semantic.available()
-
-
-def _by_meaning(searcher, matches, query: str, tiebreak):
+def _by_meaning(view: View, matches, query: str):
     """``matches`` re-ranked with the documents' sentence vectors; an unaccented query is
     encoded with its accents put back (the encoder reads Vietnamese with its diacritics)."""
     if len(matches.docnums) < 2:
         return matches
     vector = semantic.query_vector(query)
-    return rerank(matches, lambda docnums: semantic.similarities(
-        vector, [searcher.stored_fields(int(docnum))[VECTOR_FIELD] for docnum in docnums]), tiebreak)
+    return rerank(matches, lambda docnums: semantic.similarities(vector, view.vectors(docnums)),
+                  view.metadata.id_rank)
 
 
-def _convert_typing(snapshot, query: str) -> str:
-    """``query`` with Telex/VNI words (``coong nghieepj``) converted where the index
-    knows the converted word but not the word as typed."""
-    folded_field = "body_f" if has_folding(snapshot.searcher.schema) else "body"
-
-    def known(field: str, word: str) -> bool:
-        return snapshot.shared.document_frequency(snapshot.searcher, field, word) > 0
-
-    def replace(match):
-        typed = match.group()
-        converted = telex.convert(typed)
-        if converted and known("body", syllable_term(converted)) and not known(folded_field, fold(typed)):
-            return converted
-        return typed
-
-    return SYLLABLE.sub(replace, query)
-
-
-def _suggestion(snapshot, query: str) -> str | None:
-    """The query with likely accents put back, or None when there is nothing to add."""
-    text = clean(query)
-    matches = list(SYLLABLE.finditer(text))
-    folded = [syllable_term(m.group()) for m in matches]
-    accented = snapshot.shared.restore_accents(snapshot.searcher, folded)
-    if accented == folded:
-        return None
-    parts, cursor = [], 0
-    for found, form in zip(matches, accented):
-        parts += [text[cursor:found.start()], form.capitalize() if found.group()[:1].isupper() else form]
-        cursor = found.end()
-    return ("".join(parts) + text[cursor:]).strip()
-
-
-def _hit(searcher, docnum, score, terms, fold_on) -> Hit:
-    stored = searcher.stored_fields(docnum)
-    return Hit(snippet=snippet(stored.get("body", ""), terms, fold_on), score=round(score, 4),
-               **_info(stored, terms, fold_on))
+def _hit(view: View, docnum: int, score: float, terms) -> Hit:
+    stored = view.stored(docnum)
+    return Hit(snippet=snippet(stored.get("body", ""), terms, view.folding), score=round(score, 4),
+               **_info(stored, terms, view.folding))
 
 
 def _info(stored: dict, terms, fold_on: bool) -> dict:

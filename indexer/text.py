@@ -45,11 +45,6 @@ def canonical_tones(text: str) -> str:
     return "".join(pieces)
 
 
-def normalize(text: str) -> str:
-    """The form used for matching: clean, canonical tones, lower case."""
-    return canonical_tones(clean(text)).lower()
-
-
 @lru_cache(maxsize=200_000)
 def fold(term: str) -> str:
     """Lower-case ASCII form of a term: ``Đường`` -> ``duong``."""

@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import generations
-from indexer.build import Progress, commit_segments, default_workers, require_folder, write_segments
+from indexer.build import Progress, default_workers, require_folder, write_segments
 from indexer.corpus import Problem
-from indexer.generations import IndexMissing, open_generation
+from indexer.generations import open_generation
 from indexer.schema import options_of
 from indexer.selection import Selection, scan
+from indexer.whoosh_internals import commit_segments, segments_without
 
 REBUILD_ADVISED = 0.25  # share of deleted documents above which `update` suggests a rebuild
 
@@ -52,9 +53,7 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
     corpus_dir, index_dir = require_folder(corpus_dir), Path(index_dir)
     report = UpdateReport()
     with generations.rebuild_lock(index_dir):
-        live = generations.live_generation(index_dir)
-        if live is None:
-            raise IndexMissing(f"no index in {index_dir} to update: run `timkiem rebuild` first")
+        live = generations.require_live(index_dir)
         entries = scan(corpus_dir, report.problems, on_problem)
         indexed = _indexed_digests(live)
         wanted = {entry.id for entry in entries}
@@ -65,14 +64,9 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
         report.unchanged = len(entries) - len(fresh)
         report.generation = live.name
         if fresh or gone:
-            generation = generations.new_generation(index_dir)
-            try:
+            with generations.publishing(index_dir) as generation:
                 report.deleted_share = _write_update(live, generation, Selection(corpus_dir, fresh), gone + changed,
                                                      workers or default_workers(), progress)
-            except BaseException:
-                generations.discard(generation)
-                raise
-            generations.publish(index_dir, generation)
             report.generation = generation.name
     report.seconds = time.monotonic() - started
     return report
@@ -95,13 +89,7 @@ def _write_update(live: Path, generation: Path, fresh: Selection, removed_ids: l
             os.link(path, generation / path.name)
     ix = open_generation(generation)
     added = write_segments(generation, fresh, options_of(ix.schema), workers, progress)
-    writer = ix.writer()
-    try:
-        for doc_id in removed_ids:
-            writer.delete_by_term("id", doc_id)
-        kept = [segment for segment in writer.segments if segment.doc_count() > 0]
-    finally:
-        writer.cancel()  # its own new segment stays empty; the deletions live on in ``kept``
+    kept = segments_without(ix, removed_ids)
     commit_segments(ix, kept + added)
     total = sum(segment.doc_count_all() for segment in kept + added)
     deleted = sum(segment.deleted_count() for segment in kept)

@@ -53,19 +53,19 @@ def test_crash_half_way_leaves_the_previous_index_serving(tmp_path, monkeypatch)
     engine = SearchEngine(index_dir)
     assert engine.search("Bắc Giang").total == 1
 
-    def crash(document):
+    def crash(document, options):
         if document.id.startswith("002"):
             raise KeyboardInterrupt  # Ctrl-C in the middle of the build
-        return original(document)
+        return original(document, options)
 
-    original = build.analyse
-    monkeypatch.setattr(build, "analyse", crash)
+    original = build.fields_of
+    monkeypatch.setattr(build, "fields_of", crash)
     with pytest.raises(KeyboardInterrupt):
         rebuild(SEED_CORPUS, index_dir, workers=1)
     assert live_generation(index_dir) == before
     assert engine.search("Bắc Giang").hits[0].id.startswith("000")
 
-    monkeypatch.setattr(build, "analyse", original)
+    monkeypatch.setattr(build, "fields_of", original)
     report = rebuild(SEED_CORPUS, index_dir, workers=1)
     assert live_generation(index_dir).name == report.generation
     assert len(list(index_dir.glob("gen-*"))) == 2  # the half-built one was cleaned up

@@ -2,50 +2,15 @@ import math
 
 import numpy as np
 
-from indexer.build import rebuild
-from indexer.generations import LiveIndex
-from indexer.scoring import B, K1, GenerationStats, read_postings
-
-
-def whoosh_postings(searcher, field, term):
-    expected = []
-    if field in searcher.schema and searcher.reader().doc_frequency(field, term):
-        matcher = searcher.reader().postings(field, term)
-        while matcher.is_active():
-            expected.append((matcher.id(), matcher.weight()))
-            matcher.next()
-    return expected
-
-
-def test_bulk_postings_agree_with_whoosh_iteration(seed_index):
-    searcher = LiveIndex(seed_index).snapshot().searcher
-    for field, term in [("body", "công"), ("body", "công_thương"), ("body_f", "cong"), ("title", "giang"),
-                        ("pairs_f", "cong thuong"), ("body", "không-có-từ-này"), ("nofield", "x")]:
-        ids, frequencies = read_postings(searcher, field, term)
-        assert list(zip(ids.tolist(), frequencies.tolist())) == whoosh_postings(searcher, field, term), (field, term)
-
-
-def test_long_short_and_multi_segment_postings_read_alike(tmp_path):
-    """Terms in 300 documents fill blocks, terms in a few are stored inline (codec.py), and two
-    workers write two segments: bulk reading must agree with Whoosh's iteration in every case."""
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    for number in range(300):
-        (corpus / f"{number:03}.txt").write_text(
-            f"Tin {number}\nPhòng chung {'công nghiệp ' * (number % 4)}riêng{number} nhóm{number % 7}", encoding="utf-8")
-    rebuild(corpus, tmp_path / "index", workers=2)
-    searcher = LiveIndex(tmp_path / "index").snapshot().searcher
-    assert len(searcher.reader().leaf_readers()) == 2
-    for field, term in [("body", "chung"), ("body", "riêng7"), ("body", "nhóm3"), ("body_f", "cong"),
-                        ("pairs_f", "phong chung"), ("title", "tin"), ("body", "công_nghiệp")]:
-        ids, frequencies = read_postings(searcher, field, term)
-        assert len(ids) and list(zip(ids.tolist(), frequencies.tolist())) == whoosh_postings(searcher, field, term)
+from indexer.scoring import B, K1, bm25f
+from indexer.view import LiveIndex
+from indexer.whoosh_internals import read_postings  # checked against Whoosh in test_whoosh_internals.py
 
 
 def test_bm25f_matches_the_formula(seed_index):
-    snapshot = LiveIndex(seed_index, GenerationStats).snapshot()
-    searcher, stats = snapshot.searcher, snapshot.shared
-    ids, scores = stats.bm25f(searcher, [("body", "long", 1.0), ("title", "long", 2.0)])
+    view = LiveIndex(seed_index).view()
+    searcher = view.searcher
+    ids, scores = bm25f(view, [("body", "long", 1.0), ("title", "long", 2.0)])
     reader = searcher.reader()
     total = reader.doc_count_all()
     averages = {f: sum(reader.doc_field_length(d, f, 0) or 0 for d in range(total)) / total
@@ -77,21 +42,21 @@ def test_field_sums_agree_whether_sorted_or_spread_over_all_documents():
     assert len(_sum_by_document([], 10_000)[0]) == 0
 
 
-def test_remembered_results_are_bounded():
+def test_remembered_results_are_bounded(seed_index):
     """Per-document results are kept for the generation, the least recently used dropped first."""
-    from indexer.scoring import REMEMBERED
+    from indexer.view import REMEMBERED
 
-    stats, made = GenerationStats(), []
+    view, made = LiveIndex(seed_index).view(), []
 
     def make(key):
         made.append(key)
         return key * 2
 
-    assert [stats.remember(key, lambda: make(key)) for key in (1, 1, 2)] == [2, 2, 4]
+    assert [view.remember(key, lambda: make(key)) for key in (1, 1, 2)] == [2, 2, 4]
     assert made == [1, 2]
     for key in range(3, REMEMBERED + 3):  # 1 is used again, so 2 is the oldest
-        stats.remember(1, lambda: make(1))
-        stats.remember(key, lambda: make(key))
-    stats.remember(1, lambda: make(1))
-    stats.remember(2, lambda: make(2))
+        view.remember(1, lambda: make(1))
+        view.remember(key, lambda: make(key))
+    view.remember(1, lambda: make(1))
+    view.remember(2, lambda: make(2))
     assert made.count(1) == 1 and made.count(2) == 2

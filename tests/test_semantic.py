@@ -33,7 +33,7 @@ def ids(engine, query):
 
 
 def stored_vectors(engine) -> dict[str, np.ndarray]:
-    searcher = engine.live.snapshot().searcher
+    searcher = engine.live.view().searcher
     return {fields["id"]: np.frombuffer(fields[VECTOR_FIELD], dtype=semantic.VECTOR_DTYPE)
             for fields in searcher.all_stored_fields()}
 

@@ -82,10 +82,10 @@ def test_nothing_changed_keeps_the_live_generation(updated):
 def test_a_crash_half_way_leaves_the_live_index(updated, monkeypatch):
     tmp_path, before, report = updated
 
-    def crash(document):
+    def crash(document, options):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build, "analyse", crash)
+    monkeypatch.setattr(build, "fields_of", crash)
     records = edited(ARTICLES) + [{"id": "new-3", "title": "Tin", "text": "Nội dung"}]
     with pytest.raises(KeyboardInterrupt):
         update(write(tmp_path / "v3", records), tmp_path / "index", workers=1)

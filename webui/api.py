@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from indexer.search import InvalidRequest
 from indexer.suggest import MAX_SUGGESTIONS
 from webui.openapi import openapi_document
-from webui.requests import document_url, engine, int_param, search_params
+from webui.params import document_url, engine, int_param, search_params
 
 blueprint = Blueprint("api", __name__)
 

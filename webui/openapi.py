@@ -9,7 +9,7 @@ from indexer.facets import FACETS, SORTS
 from indexer.query import MAX_QUERY_CHARS
 from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW
 from indexer.suggest import MAX_SUGGESTIONS
-from webui.requests import DEFAULT_PER_PAGE
+from webui.params import DEFAULT_PER_PAGE
 
 
 def _object(properties: dict, description: str = "") -> dict:
@@ -47,6 +47,10 @@ SCHEMAS = {
         "hits": {"type": "array", "items": _ref("Hit")},
         "suggestion": {"type": ["string", "null"],
                        "description": "the query with accents restored or Telex converted, if it differs"},
+        "suggestion_kind": {"enum": ["accents", "typing", None],
+                            "description": "what the suggestion changed: accents put back (the typed query "
+                                           "was searched too) or Telex/VNI typing converted (searched as "
+                                           "converted); null without a suggestion"},
         "generation": {"type": "string", "description": "the index generation that answered"},
         "phrases_relaxed": {"type": "boolean",
                             "description": "no document held the quoted phrases; their words were searched"},

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from webui.requests import document_url, engine, search_params, search_url
+from webui.params import document_url, engine, search_params, search_url
 
 blueprint = Blueprint("views", __name__)
 PAGE_LINKS = 9  # page numbers shown around the current one

@@ -18,23 +18,25 @@ from indexer.schema import PAIRS_FIELD
 
 
 @dataclass
-class Requirement:
+class Constraint:
+    """A phrase that every result holds, or a word or phrase that none holds."""
+
     query: object  # the Whoosh query that decides
     any_of: list[tuple[str, str]] = field(default_factory=list)  # (field, term): holding one decides
     pairs: list[str] = field(default_factory=list)  # folded pairs that every match holds
     pairs_decide: bool = False
 
-    def mask(self, searcher, stats, size: int) -> np.ndarray:
-        """True for the documents that meet the requirement."""
-        mask = np.zeros(size, dtype=bool)
+    def mask(self, view) -> np.ndarray:
+        """True for the documents that meet the constraint (a view.View's document numbers)."""
+        mask = np.zeros(view.size, dtype=bool)
         if self.any_of:
             for name, term in self.any_of:
-                mask[stats.postings(searcher, name, term)[0]] = True
+                mask[view.postings(name, term)[0]] = True
         elif self.pairs:
-            candidates = reduce(np.intersect1d, [stats.postings(searcher, PAIRS_FIELD, pair)[0] for pair in self.pairs])
-            mask[candidates if self.pairs_decide else _matching(searcher, self.query, candidates)] = True
+            candidates = reduce(np.intersect1d, [view.postings(PAIRS_FIELD, pair)[0] for pair in self.pairs])
+            mask[candidates if self.pairs_decide else _matching(view.searcher, self.query, candidates)] = True
         else:
-            mask[list(searcher.docs_for_query(self.query))] = True
+            mask[list(view.searcher.docs_for_query(self.query))] = True
         return mask
 
 

@@ -4,10 +4,9 @@ candidates: the documents chosen must be exactly those Whoosh's own phrase searc
 import numpy as np
 
 from indexer.build import rebuild
-from indexer.generations import LiveIndex
 from indexer.query import parse
 from indexer.ranking import plan
-from indexer.scoring import GenerationStats
+from indexer.view import LiveIndex
 
 TEXTS = [
     "Khu công nghiệp Quang Minh mở rộng",     # the phrase, accented
@@ -25,21 +24,21 @@ def test_phrase_and_exclusion_masks_are_whooshs(tmp_path):
         text = TEXTS[number % len(TEXTS)]
         (corpus / f"{number:03}.txt").write_text(f"Tin {number % 7}\n{text}", encoding="utf-8")
     rebuild(corpus, tmp_path / "index", workers=2)
-    snapshot = LiveIndex(tmp_path / "index", GenerationStats).snapshot()
-    searcher, stats = snapshot.searcher, snapshot.shared
+    view = LiveIndex(tmp_path / "index").view()
+    searcher = view.searcher
     assert len(searcher.reader().leaf_readers()) == 2
     size = searcher.reader().doc_count_all()
     checked = 0
     for query in ['"khu công nghiệp"', '"công nghiệp"', '"cong nghiep"', 'title:"tin 3"', '"nghiệp công"',
                   'x -"công nghiệp"', 'x -nông', 'x -khu', '"quang minh mở rộng"']:
-        query_plan = plan(parse(query), fold_on=True)
-        for requirement in query_plan.phrases + query_plan.excluded:
+        query_plan = plan(parse(query), folding=True)
+        for constraint in query_plan.phrases + query_plan.excluded:
             whoosh = np.zeros(size, dtype=bool)
-            whoosh[list(searcher.docs_for_query(requirement.query))] = True
-            assert np.array_equal(requirement.mask(searcher, stats, size), whoosh), query
+            whoosh[list(searcher.docs_for_query(constraint.query))] = True
+            assert np.array_equal(constraint.mask(view), whoosh), query
             checked += 1
     assert checked == 9
-    mask = plan(parse('"khu công nghiệp"'), fold_on=True).phrases[0].mask(searcher, stats, size)
+    mask = plan(parse('"khu công nghiệp"'), folding=True).phrases[0].mask(view)
     assert {number % len(TEXTS) for number in np.flatnonzero(mask)} == {0, 1}
-    mask = plan(parse('"công nghiệp"'), fold_on=True).phrases[0].mask(searcher, stats, size)
+    mask = plan(parse('"công nghiệp"'), folding=True).phrases[0].mask(view)
     assert {number % len(TEXTS) for number in np.flatnonzero(mask)} == {0, 1, 2, 3}

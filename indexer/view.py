@@ -1,0 +1,292 @@
+"""One thread's view of the live index generation, and what is computed once per generation.
+
+Whoosh searchers are not thread-safe, so every thread searches with its own;
+what is read from them (document lengths, postings, facet codes, the
+vocabulary) is the same for every thread and kept once per generation.  A
+``View`` joins the two: ranking, facets, suggestions, accent restoration and
+similar documents all take a view.
+
+``LiveIndex`` hands each thread the view of the generation CURRENT names,
+reopened on the first request after a rebuild publishes a new one; a
+background thread prepares the new generation's data meanwhile.
+"""
+
+import logging
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from indexer import semantic, spellings
+from indexer.facets import Metadata
+from indexer.generations import open_generation, require_live
+from indexer.restore import Vocabulary
+from indexer.schema import FOLDED_SUFFIX, VECTOR_FIELD, IndexOptions, options_of
+from indexer.suggest import Completions
+from indexer.text import fold
+from indexer.whoosh_internals import read_postings
+
+CACHE_POSTINGS = 20_000_000  # postings cached per generation and process: about 160 MB
+REMEMBERED = 1000  # small per-document results (``remember``)
+
+
+class _Generation:
+    """What all threads share of one generation: caches filled from whichever thread asks first."""
+
+    def __init__(self, name: str, options: IndexOptions):
+        self.name = name
+        self.options = options
+        self.lock = threading.Lock()
+        self.lengths: dict[str, tuple[np.ndarray, float]] = {}
+        self.postings: OrderedDict = OrderedDict()
+        self.cached = 0  # postings held in ``postings``
+        self.computed: dict[str, object] = {}
+        self.computing = threading.RLock()  # re-entrant: one computed value may build on another
+        self.remembered: OrderedDict = OrderedDict()
+
+
+class View:
+    """One generation of the index as one thread reads it: its own Whoosh searcher, and the
+    generation's shared data.
+
+    ``name``: the generation's folder name; ``options``: what it was built with
+    (``folding``: unaccented terms and pairs; ``semantic``: sentence vectors)."""
+
+    def __init__(self, searcher, generation: _Generation):
+        self.searcher = searcher
+        self._shared = generation
+
+    @property
+    def name(self) -> str:
+        return self._shared.name
+
+    @property
+    def options(self) -> IndexOptions:
+        return self._shared.options
+
+    @property
+    def folding(self) -> bool:
+        return self._shared.options.fold
+
+    @property
+    def ranks_by_meaning(self) -> bool:
+        """Whether the index has sentence vectors and the encoder to compare queries with them."""
+        return self._shared.options.semantic and semantic.available()
+
+    def _once(self, name: str, make):
+        """``make()``, computed by the first thread that asks and kept for the generation."""
+        computed = self._shared.computed
+        if name not in computed:
+            with self._shared.computing:
+                if name not in computed:
+                    computed[name] = make()
+        return computed[name]
+
+    def remember(self, key, make):
+        """``make()``, kept for the generation among the REMEMBERED last ones asked for (a
+        popular document's similar documents: hundreds of milliseconds the first time on
+        a large index)."""
+        shared = self._shared
+        with shared.lock:
+            if key in shared.remembered:
+                shared.remembered.move_to_end(key)
+                return shared.remembered[key]
+        value = make()
+        with shared.lock:
+            shared.remembered[key] = value
+            if len(shared.remembered) > REMEMBERED:
+                shared.remembered.popitem(last=False)
+        return value
+
+    # -- documents
+
+    @property
+    def size(self) -> int:
+        """Document numbers in use, deleted documents included."""
+        return self._once("size", self.searcher.reader().doc_count_all)
+
+    @property
+    def live_count(self) -> int:
+        """Documents not deleted (Whoosh sums over the segments each time)."""
+        return self._once("live_count", self.searcher.doc_count)
+
+    @property
+    def has_deletions(self) -> bool:
+        """Whether any document is deleted (Whoosh asks every segment each time)."""
+        return self._once("has_deletions", lambda: self.searcher.reader().has_deletions())
+
+    @property
+    def live(self) -> np.ndarray:
+        """True for documents not deleted."""
+        def read():
+            live = np.ones(self.size, dtype=bool)
+            reader = self.searcher.reader()
+            if self.has_deletions:
+                live[[d for d in range(len(live)) if reader.is_deleted(d)]] = False
+            return live
+        return self._once("live", read)
+
+    def stored(self, docnum: int) -> dict:
+        return self.searcher.stored_fields(docnum)
+
+    def document_number(self, doc_id: str) -> int | None:
+        return self.searcher.document_number(id=doc_id)
+
+    def vectors(self, docnums) -> list[bytes]:
+        """The stored sentence vectors of ``docnums`` (a semantic index)."""
+        return [self.stored(int(docnum))[VECTOR_FIELD] for docnum in docnums]
+
+    @property
+    def metadata(self) -> Metadata:
+        return self._once("metadata", lambda: Metadata(self.searcher.reader()))
+
+    # -- terms and postings
+
+    def lengths(self, field: str) -> tuple[np.ndarray, float]:
+        """Each document's length in ``field`` and the average over documents not deleted."""
+        shared = self._shared
+        if field not in shared.lengths:
+            reader, size = self.searcher.reader(), self.size
+            lengths = np.fromiter((reader.doc_field_length(d, field, 0) or 0 for d in range(size)),
+                                  dtype=np.float32, count=size)
+            live = lengths[self.live]
+            average = float(live.mean(dtype=np.float64)) if len(live) and live.any() else 1.0
+            with shared.lock:
+                shared.lengths[field] = (lengths, average)
+        return shared.lengths[field]
+
+    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, term frequencies) of ``term`` in ``field``, deleted documents left out."""
+        shared, key = self._shared, (field, term)
+        with shared.lock:
+            if key in shared.postings:
+                shared.postings.move_to_end(key)
+                return shared.postings[key]
+        found = read_postings(self.searcher, field, term)
+        if self.has_deletions:  # statistics as if the deleted documents were gone
+            keep = self.live[found[0]]
+            found = found[0][keep], found[1][keep]
+        with shared.lock:
+            shared.postings[key] = found
+            shared.cached += len(found[0])
+            while shared.cached > CACHE_POSTINGS and len(shared.postings) > 1:
+                _, (ids, _) = shared.postings.popitem(last=False)
+                shared.cached -= len(ids)
+        return found
+
+    def document_frequency(self, field: str, term: str) -> int:
+        """How many documents not deleted hold ``term`` (Whoosh's count includes deleted ones)."""
+        if self.has_deletions:
+            return len(self.postings(field, term)[0])
+        if field == "body":  # accent restoration asks hundreds of times per query: no lookup per segment
+            return self.body_terms.get(term, 0)
+        return self.searcher.doc_frequency(field, term)
+
+    def knows(self, field: str, term: str) -> bool:
+        return self.document_frequency(field, term) > 0
+
+    @property
+    def body_terms(self) -> dict[str, int]:
+        """Every exact term of the body field with its document frequency (deleted documents
+        included), read segment by segment: walking a multi-segment index's merged lexicon
+        is several times slower."""
+        def read():
+            counts: dict[str, int] = {}
+            for leaf, _ in self.searcher.reader().leaf_readers():
+                if "body" in leaf.indexed_field_names():
+                    for term, info in leaf.iter_field("body"):
+                        term = term.decode("utf-8")
+                        counts[term] = counts.get(term, 0) + info.doc_frequency()
+            return counts
+        return self._once("body_terms", read)
+
+    # -- what the index's own words offer queries
+
+    @property
+    def completions(self) -> Completions:
+        return self._once("completions", lambda: Completions(self.body_terms))
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self._once("vocabulary", lambda: Vocabulary(self.body_terms, self.has_deletions))
+
+    def restore_accents(self, folded: list[str]) -> list[str]:
+        """Folded syllables with their likely accents put back (restore.py)."""
+        return self.vocabulary.restore(folded, self.document_frequency,
+                                       lambda left, right: spellings.pair_spellings(self, left, right),
+                                       self.live_count)
+
+    def prepare(self, warm_cache: bool = True) -> None:
+        """Compute now what the first searches would otherwise wait for (seconds on a large
+        index), and with ``warm_cache`` read the most common words' postings (LiveIndex
+        does that in a background thread)."""
+        self.live, self.metadata  # noqa: B018 - computed and kept
+        for field in self.searcher.schema.scorable_names():
+            self.lengths(field)
+        self.vocabulary, self.completions  # noqa: B018
+        if warm_cache:
+            self._cache_common_terms()
+
+    def _cache_common_terms(self) -> None:
+        """Read the postings of the most widespread words, exact and folded, in body and title,
+        until half the cache is full: nearly every query holds some, and a cold read of one
+        across a large index made a long question ten times slower.  Syllables only: pyvi
+        words are rarer."""
+        budget = CACHE_POSTINGS // 2
+        common = sorted(((documents, term) for term, documents in self.body_terms.items() if "_" not in term),
+                        reverse=True)
+        fields = [field for field in ("body", "body_f", "title", "title_f") if field in self.searcher.schema]
+        for _, term in common:
+            for field in fields:
+                self.postings(field, fold(term) if field.endswith(FOLDED_SUFFIX) else term)
+            if self._shared.cached >= budget:
+                return
+
+
+class LiveIndex:
+    """Readers' access to an index folder: always the live generation.
+
+    Each thread keeps its own view, reopened when CURRENT names a new
+    generation; the first view of a generation starts a background thread
+    that prepares its shared data."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._opened: dict[str, tuple[object, _Generation]] = {}  # name -> (Whoosh index, shared data)
+        self._local = threading.local()
+
+    def view(self) -> View:
+        """The live generation, for the calling thread.  Raises IndexMissing (OldIndex for an
+        index an older timkiem built)."""
+        generation = require_live(self.index_dir)
+        cached = getattr(self._local, "view", None)
+        if cached is not None and cached.name == generation.name:
+            return cached
+        if cached is not None:
+            cached.searcher.close()
+        index, shared = self._open(generation)
+        self._local.view = View(index.searcher(), shared)
+        return self._local.view
+
+    def _open(self, generation: Path):
+        with self._lock:
+            if generation.name not in self._opened:
+                # Older generations are no longer searched by new requests.
+                index = open_generation(generation)
+                shared = _Generation(generation.name, options_of(index.schema))
+                self._opened = {generation.name: (index, shared)}
+                threading.Thread(target=_prepare, args=(index, shared), daemon=True,
+                                 name=f"prepare {generation.name}").start()
+            return self._opened[generation.name]
+
+
+def _prepare(index, shared: _Generation) -> None:
+    """Compute a generation's shared data before searches need it (they wait for it otherwise).
+    A generation can vanish meanwhile (a later rebuild): then there is nothing to do."""
+    try:
+        with index.searcher() as searcher:
+            View(searcher, shared).prepare()
+    except Exception:  # noqa: BLE001 - a search computes what it needs itself
+        logging.getLogger(__name__).debug("preparing %s failed", shared.name, exc_info=True)

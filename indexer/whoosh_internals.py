@@ -1,0 +1,208 @@
+"""Every use of Whoosh's private API, in one place: read this module first when upgrading
+whoosh-reloaded.  tests/test_whoosh_internals.py checks each piece against Whoosh's own
+public behaviour (what its writer writes, what its matchers iterate).
+
+Why each is needed:
+
+- **Writing a term's postings at once, short lists inlined** (``InliningPostingsWriter``):
+  Whoosh's W3 writer takes one posting per call and never inlines (it calls
+  ``set_inline`` where the method is ``set_inlined``, so the limit stays at
+  1).  Most adjacent-syllable pairs occur in one or two documents; a block
+  costs a pickle, a zlib call and a header each.
+- **Postings kept per term while a segment is written** (``TermSegmentWriter``):
+  Whoosh's SegmentWriter pools every posting as a tuple in one list and sorts
+  it at the end; documents arrive in number order, so a list per term is
+  sorted already and reaches the codec whole.  Fields gathered per segment
+  (the pair spellings, spellings.py) are counted instead of pooled.
+- **Closing a segment without committing** (``close_segment``): build workers
+  write segments that only the parent lists in a table of contents.
+- **Marking documents deleted in existing segments** (``segments_without``):
+  ``timkiem update`` keeps the old segments with deletions, writes no new ones.
+- **Reading a term's postings a block at a time** (``read_postings``) and a
+  short list's inlined postings (``inlined_postings``): public iteration costs
+  a Python call per posting.
+"""
+
+import os
+from array import array
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, clean_files
+from whoosh.matching import ListMatcher
+from whoosh.reading import TermNotFound
+from whoosh.writing import SegmentWriter
+
+INLINE_UP_TO = 15  # postings: about the size of one term entry's fixed part
+
+
+class InliningPostingsWriter(W3PostingsWriter):
+    def add_postings_in_blocks(self, ids: list[int], weights: list[float], values: list[bytes]) -> None:
+        """All postings of the current term, in document order, cut into blocks as
+        ``add_posting`` would buffer them one by one."""
+        if values and not values[0]:
+            values = []  # a format without values (Existence): add_posting keeps none
+        limit = self._blocklimit
+        for start in range(0, len(ids), limit):
+            if self._ids:
+                self._write_block()
+            self._ids = array("I", ids[start:start + limit])
+            self._weights = array("f", weights[start:start + limit])
+            self._values = values[start:start + limit]
+            self._maxweight = max(self._weights)
+
+    def finish_postings(self):
+        terminfo = self._terminfo
+        if not self.written() and len(self) <= INLINE_UP_TO:
+            terminfo.add_block(self)
+            terminfo.set_inlined(self._ids, self._weights, self._values)
+        else:
+            if self._ids:
+                self._write_block(last=True)
+            terminfo.set_extent(self._startoffset, self._postfile.tell() - self._startoffset)
+        self._terminfo = None
+        return terminfo
+
+
+class PostingsByTerm:
+    """Takes the place of Whoosh's posting pool inside a SegmentWriter.
+
+    ``gathered`` names fields whose postings are not kept per document: each
+    has a gatherer (``add(term, value)``, ``postings()``, ``clear()``) that
+    turns them into the segment's postings of that field
+    (spellings.SegmentSpellings)."""
+
+    def __init__(self, gathered: dict[str, type]):
+        # field -> term (UTF-8) -> (document numbers, weights, encoded values)
+        self.fields: dict[str, dict[bytes, tuple[list, list, list]]] = {}
+        self.gathered = {name: make() for name, make in gathered.items()}
+
+    def add(self, item) -> None:
+        field, term, docnum, weight, value = item
+        gatherer = self.gathered.get(field)
+        if gatherer is not None:
+            gatherer.add(term, value)
+            return
+        terms = self.fields.get(field)
+        if terms is None:
+            terms = self.fields[field] = {}
+        postings = terms.get(term)
+        if postings is None:
+            postings = terms[term] = ([], [], [])
+        postings[0].append(docnum)
+        postings[1].append(weight)
+        postings[2].append(value)
+
+    def field_names(self) -> list[str]:
+        return sorted(set(self.fields) | {name for name, gatherer in self.gathered.items() if gatherer})
+
+    def sorted_postings(self, field: str):
+        """(term, (document numbers, weights, encoded values)) of one field, in term order."""
+        if field in self.gathered:
+            yield from self.gathered[field].postings()
+            return
+        terms = self.fields[field]
+        yield from ((term, terms[term]) for term in sorted(terms))
+
+    def cleanup(self) -> None:
+        self.fields.clear()
+        for gatherer in self.gathered.values():
+            gatherer.clear()
+
+
+class TermSegmentWriter(SegmentWriter):
+    """Writes the documents added as one new segment, with a codec whose postings writer
+    takes a term's postings at once (``InliningPostingsWriter``)."""
+
+    def __init__(self, *args, gathered: dict[str, type], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pool = PostingsByTerm(gathered)
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        writer = self.fieldwriter
+        for name in self.pool.field_names():  # Whoosh's order: by field, then term
+            writer.start_field(name, self.schema[name])
+            for term, postings in self.pool.sorted_postings(name):
+                writer.start_term(term)
+                writer._postwriter.add_postings_in_blocks(*postings)
+                writer.finish_term()
+            writer.finish_field()
+        writer.close()
+
+
+class WorkerStorage(FileStorage):
+    """Whoosh names a writer's temporary folder after the index only: one per process here."""
+
+    def temp_storage(self, name=None):
+        return super().temp_storage(f"{name or 'tmp'}-{os.getpid()}")
+
+
+def segment_writer(generation_dir: str, codec, gathered: dict[str, type]) -> TermSegmentWriter:
+    """A writer of one new segment of the index in ``generation_dir``, never committed itself."""
+    return TermSegmentWriter(WorkerStorage(generation_dir).open_index(), _lk=False, codec=codec, gathered=gathered)
+
+
+def close_segment(writer: TermSegmentWriter):
+    """Write the segment out and return it, unlisted (``commit_segments`` lists it)."""
+    segment = writer._finalize_segment()
+    writer._finish()
+    return segment
+
+
+def commit_segments(ix, segments: list) -> None:
+    """Make ``segments`` the index's content: a new table of contents, unlisted files removed."""
+    toc = TOC(ix.schema, segments, ix.latest_generation() + 1)
+    toc.write(ix.storage, ix.indexname)
+    clean_files(ix.storage, ix.indexname, toc.generation, segments)
+
+
+def segments_without(ix, removed_ids: list[str]) -> list:
+    """The index's segments with the documents of ``removed_ids`` marked deleted (nothing is
+    committed; segments left with no live document are dropped)."""
+    writer = ix.writer()
+    try:
+        for doc_id in removed_ids:
+            writer.delete_by_term("id", doc_id)
+        return [segment for segment in writer.segments if segment.doc_count() > 0]
+    finally:
+        writer.cancel()  # its own new segment stays empty; the deletions live on in the segments
+
+
+def read_postings(searcher, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    """All postings of a term across the index's segments (deleted documents included):
+    (document numbers, weights), read a block at a time, or from the term's entry when
+    its list is inlined."""
+    ids, weights = [], []
+    if field not in searcher.schema:
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+    for reader, offset in searcher.reader().leaf_readers():
+        try:
+            matcher = reader.postings(field, term)
+        except TermNotFound:
+            continue
+        leaf = getattr(matcher, "child", matcher)  # unwrap the deleted-documents filter
+        if isinstance(leaf, ListMatcher):
+            ids.append(np.asarray(leaf._ids, dtype=np.int32) + offset)
+            weights.append(np.asarray(leaf._weights, dtype=np.float32))
+            continue
+        while leaf.is_active():
+            leaf._read_ids()
+            leaf._read_weights()
+            ids.append(np.asarray(leaf._ids, dtype=np.int32) + offset)
+            weights.append(np.asarray(leaf._weights, dtype=np.float32))
+            leaf._next_block()
+    if not ids:
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def inlined_values(segment_reader, field: str, term: str) -> list[bytes]:
+    """The values of a term's inlined postings in one segment ([] when it has none), read from
+    the term's entry: Whoosh's matcher would hide a deleted document's posting."""
+    try:
+        inlined = segment_reader.term_info(field, term).inlined_postings()
+    except TermNotFound:
+        return []
+    return list(inlined[2]) if inlined else []
