@@ -107,8 +107,10 @@ def test_document_view_highlights_query(seed_engine):
 
 def test_unaccented_query_is_restored_from_the_index_vocabulary(seed_engine):
     assert seed_engine.search("cong thuong").suggestion == "công thương"
+    assert seed_engine.search("cong thuong").suggestion_kind == "accents"
     assert seed_engine.search("Dai hoi Dang bo").suggestion == "Đại hội Đảng bộ"
     assert seed_engine.search("Bắc Giang").suggestion is None  # typed with accents: nothing to suggest
+    assert seed_engine.search("Bắc Giang").suggestion_kind is None
     assert seed_engine.search("zzz qqq").suggestion is None
 
 
@@ -137,7 +139,7 @@ def test_question_words_do_not_outweigh_the_topic(mini_engine):
 def test_telex_and_vni_typed_without_an_input_method(seed_engine):
     for typed in ("coong nghieepj", "co6ng nghie65p"):
         results = seed_engine.search(typed)
-        assert results.suggestion == "công nghiệp"
+        assert results.suggestion == "công nghiệp" and results.suggestion_kind == "typing"
         assert set(ids(results)) == set(ids(seed_engine.search("công nghiệp")))
     # words the index knows as typed, or English words, are left alone
     assert seed_engine.search("logistic").suggestion is None
