@@ -129,9 +129,10 @@ class SearchEngine:
             semantic.query_vector("khởi động")  # loads the encoder
 
     def search(self, query: str, page: int = 1, per_page: int = 10, filters: Filters | None = None,
-               sort: str = "relevance") -> SearchResults:
+               sort: str = "relevance", verbatim: bool = False) -> SearchResults:
         """Results of ``query`` restricted by ``filters`` (facet -> any of these values),
-        ordered by ``sort``, with facet counts.
+        ordered by ``sort``, with facet counts; ``verbatim`` searches exactly what was typed,
+        with no correction of the typing (accents are still put back where none were typed).
 
         Raises InvalidRequest for bad parameters and IndexMissing before the first rebuild.
         """
@@ -141,7 +142,7 @@ class SearchEngine:
         filters = {facet: values for facet, values in filters.items() if values}
         validate(query, page, per_page, filters, sort)
         view = self.live.view()
-        understood = understand(view, query)
+        understood = understand(view, query, correct=not verbatim)
         results = SearchResults(query=understood.typed, total=0, page=page, per_page=per_page, took_ms=0.0,
                                 generation=view.name, sort=sort, filters=filters)
         results.suggestion, results.suggestion_kind = understood.suggestion or (None, None)

@@ -54,10 +54,11 @@ class Query:
         return None
 
 
-def understand(view, raw: str) -> Query:
-    """``raw`` as typed, read against the index of ``view`` (view.View)."""
+def understand(view, raw: str, correct: bool = True) -> Query:
+    """``raw`` as typed, read against the index of ``view`` (view.View); without ``correct``
+    what was typed is searched as it is."""
     typed = clean(raw).strip()
-    converted = convert_typing(view, typed)
+    converted = convert_typing(view, typed) if correct else typed
     searched = parse(converted)
     restored = None
     if view.folding and not searched.accented and not searched.is_empty():
