@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from indexer.analysis import SYLLABLE, syllable_term
 from indexer.text import fold, has_diacritics
 
-MAX_QUERY_CHARS = 500
+# A longer query is refused; a long one is searched by its first words (understand.MOST_SYLLABLES).
+MAX_QUERY_CHARS = 10_000
 
 
 @dataclass(frozen=True)
@@ -63,40 +64,67 @@ _TITLE = "title:"
 
 
 def parse(text: str) -> ParsedQuery:
-    """The query ``text`` (already ``clean``ed) read as a search."""
-    text = text[:MAX_QUERY_CHARS]
-    phrases, excluded, in_title = [], [], []
-
-    def take_phrase(match):
-        prefix = (match.group(1) or "").lower()
-        target = {"-": excluded, _TITLE: in_title}.get(prefix, phrases)
-        target.append(match.group(2).strip())
-        return " "
-
-    rest = _PHRASE.sub(take_phrase, text).replace('"', " ")
-    phrases, excluded, in_title = ([p for p in found if syllables(p)] for found in (phrases, excluded, in_title))
-    plain, alternatives, pending_or = [], [], False
-    for piece in rest.split():
-        words = syllables(piece)
-        if piece.startswith("-") and syllables(piece[1:]):
-            excluded.append(piece[1:])
-        elif piece.lower().startswith(_TITLE) and syllables(piece[len(_TITLE):]):
-            in_title.append(piece[len(_TITLE):])
-        elif piece == "OR" and plain and syllables(plain[-1]):
-            pending_or = True
-        else:
-            if pending_or and words:
-                alternatives.append((syllables(plain[-1])[-1], words[0]))
-            pending_or = False
-            plain.append(piece)
-    plain_text = " ".join(plain)
+    """The query ``text`` (already ``clean``ed and bounded) read as a search."""
+    read = _Reading(text)
+    phrases, excluded, in_title = read.phrases, read.excluded, read.in_title
+    plain_text = " ".join(text[start:end] for start, end in read.plain)
     accented = has_diacritics(" ".join([plain_text] + phrases + in_title))
 
     def part(piece: str) -> Part:
         return Part(piece, tuple(query_terms(piece, accented)))
 
     return ParsedQuery(part(plain_text), tuple(map(part, phrases)), tuple(map(part, excluded)),
-                       tuple(map(part, in_title)), tuple(alternatives), accented)
+                       tuple(map(part, in_title)), tuple(read.alternatives), accented)
+
+
+def plain_syllables(text: str) -> list[re.Match]:
+    """The syllables of ``text`` that are plain words of the query (not inside a phrase, an
+    exclusion or a title: restriction), as matches in ``text``."""
+    return [found for start, end in _Reading(text).plain for found in SYLLABLE.finditer(text, start, end)]
+
+
+class _Reading:
+    """The pieces of a query text: phrases, exclusions and title restrictions as texts, plain
+    words as (start, end) in the text, and the OR pairs."""
+
+    def __init__(self, text: str):
+        self.phrases, self.excluded, self.in_title = [], [], []
+        self.plain: list[tuple[int, int]] = []
+        self.alternatives: list[tuple[str, str]] = []
+
+        def take_phrase(match):
+            prefix = (match.group(1) or "").lower()
+            target = {"-": self.excluded, _TITLE: self.in_title}.get(prefix, self.phrases)
+            target.append(match.group(2).strip())
+            return " " * len(match.group())  # the same length: the other pieces keep their offsets
+
+        rest = _PHRASE.sub(take_phrase, text).replace('"', " ")
+        for found in (self.phrases, self.excluded, self.in_title):
+            found[:] = [p for p in found if syllables(p)]
+        pending_or = False
+        for match in re.finditer(r"\S+", rest):
+            piece = match.group()
+            words = syllables(piece)
+            if piece.startswith("-") and syllables(piece[1:]):
+                self.excluded.append(piece[1:])
+            elif piece.lower().startswith(_TITLE) and syllables(piece[len(_TITLE):]):
+                self.in_title.append(piece[len(_TITLE):])
+            elif piece == "OR" and self.plain and syllables(text[slice(*self.plain[-1])]):
+                pending_or = True
+            else:
+                if pending_or and words:
+                    self.alternatives.append((syllables(text[slice(*self.plain[-1])])[-1], words[0]))
+                pending_or = False
+                self.plain.append(match.span())
+
+
+def bounded(text: str, most: int) -> tuple[str, str]:
+    """(the start of ``text`` up to its ``most``-th syllable, the rest), as web search engines
+    read only the first words of a pasted question."""
+    for number, found in enumerate(SYLLABLE.finditer(text), start=1):
+        if number == most:
+            return text[:found.end()], text[found.end():].strip()
+    return text, ""
 
 
 def syllables(text: str) -> list[str]:

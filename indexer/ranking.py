@@ -16,6 +16,8 @@ documents matching only some clauses are still found.
 """
 
 from dataclasses import dataclass, field
+from functools import reduce
+from typing import Collection, Iterable
 
 import numpy as np
 from whoosh import query as wq
@@ -36,6 +38,7 @@ QUESTION_WORDS = frozenset({
     "bao nhieu", "bao gio", "khi nao", "luc nao", "la gi", "cai gi", "dieu gi", "nhung gi", "tai sao",
     "vi sao", "nhu the nao", "the nao", "ra sao", "o dau", "la ai", "nhung ai", "nao", "gi", "ai", "dau", "may",
 })
+CORRECTED_WEIGHT = 0.8  # a syllable corrected from what was typed (understand.py)
 ALL_WORDS_FIRST_UP_TO = 4
 ALL_WORDS_LIFT = 1e6  # added to the order key of documents holding every word: above any score
 RERANK_DEPTH = 50  # how many of the best keyword matches meaning may re-order (semantic indexes)
@@ -48,11 +51,14 @@ MEANING_SPREAD_FLOOR = 0.015
 
 @dataclass
 class Clause:
-    """A query syllable: its forms (exact, folded) as (weight, fields)."""
+    """A query syllable: its forms (exact, folded, other ways to write it) as (weight, fields),
+    and the phrases that can stand for it (an abbreviation's full form) as (weight, folded
+    syllables)."""
 
     forms: list[tuple[float, Fields]]
     weight: float = 1.0
     counts: bool = True  # whether "holds every query word" needs this one
+    phrases: list[tuple[float, tuple[str, ...]]] = field(default_factory=list)
 
 
 @dataclass
@@ -63,12 +69,16 @@ class Plan:
     excluded: list[Constraint] = field(default_factory=list)  # no result meets these
 
 
-def plan(parsed: ParsedQuery, folding: bool, restored: str | None = None) -> Plan:
+def plan(parsed: ParsedQuery, folding: bool, restored: str | None = None, alternatives: Iterable = (),
+         lowered: Collection[int] = ()) -> Plan:
     """The scoring plan of a query; ``restored`` is an unaccented query with accents put back.
 
     The restored form only lends pyvi its words (pyvi cannot segment
     unaccented text); as a syllable signal it measured worse than folding.
-    Without folding every syllable is searched exactly as typed.
+    Without folding every syllable is searched exactly as typed.  Each of
+    ``alternatives`` (understand.Alternative) is another way to write some plain
+    syllables, searched in their clauses with its own weight; plain syllables
+    at ``lowered`` positions were corrected and weigh CORRECTED_WEIGHT.
     """
     accented = parsed.accented or not folding
     result = Plan()
@@ -79,9 +89,16 @@ def plan(parsed: ParsedQuery, folding: bool, restored: str | None = None) -> Pla
     weak = asking if len(asking) < len(plain_terms) else set()
     clauses: dict[tuple[str, bool], Clause] = {}
     for number, term in enumerate(plain_terms + [t for terms in phrase_terms for t in terms]):
-        clauses.setdefault((term.exact, False), Clause(_forms(term, folding),
-                                                       weight=QUESTION_WEIGHT if number in weak else 1.0,
+        weight = QUESTION_WEIGHT if number in weak else CORRECTED_WEIGHT if number in lowered else 1.0
+        clauses.setdefault((term.exact, False), Clause(_forms(term, folding), weight=weight,
                                                        counts=number not in weak))
+    for alternative in alternatives:
+        for term in plain_terms[alternative.start:alternative.end]:
+            clause = clauses[(term.exact, False)]
+            if len(alternative.syllables) == 1:
+                clause.forms.append((alternative.weight, in_both_fields(FOLDED_SUFFIX, alternative.syllables[0])))
+            else:
+                clause.phrases.append((alternative.weight, alternative.syllables))
     for term in (t for terms in title_terms for t in terms):
         clauses.setdefault((term.exact, True), Clause(_forms(term, folding, fields=("title",))))
     for left, right in parsed.alternatives:  # "a OR b": one clause that either satisfies
@@ -185,6 +202,10 @@ def match(view, query_plan: Plan) -> Matches:
             ids, values = bm25f(view, fields)
             scores[ids] += clause.weight * weight * values
             matched[ids] = True
+        for weight, syllables in clause.phrases:
+            ids, values = _phrase_scores(view, syllables)
+            scores[ids] += clause.weight * weight * values
+            matched[ids] = True
         if clause.counts:
             coverage += matched
     for weight, fields in query_plan.bonus:
@@ -201,6 +222,21 @@ def match(view, query_plan: Plan) -> Matches:
     if clauses <= ALL_WORDS_FIRST_UP_TO:
         key += (coverage[docnums] == clauses) * ALL_WORDS_LIFT
     return Matches(docnums, scores[docnums], key)
+
+
+def _phrase_scores(view, syllables: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, scores) of the documents holding every two adjacent ``syllables``
+    (folded) side by side: the mean of the syllables' BM25F there."""
+    holders = reduce(np.intersect1d, [view.postings(PAIRS_FIELD, f"{left} {right}")[0]
+                                      for left, right in zip(syllables, syllables[1:])])
+    total = np.zeros(len(holders), dtype=np.float32)
+    for syllable in syllables:
+        ids, values = bm25f(view, in_both_fields(FOLDED_SUFFIX, syllable))
+        at = np.searchsorted(ids, holders)
+        found = at < len(ids)
+        found[found] = ids[at[found]] == holders[found]
+        total[found] += values[at[found]]
+    return holders, total / len(syllables)
 
 
 def _forms(term: QueryTerm, folding: bool, fields=("body", "title")) -> list[tuple[float, Fields]]:

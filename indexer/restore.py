@@ -46,12 +46,16 @@ class Vocabulary:
         return forms[:CANDIDATES]
 
     def restore(self, folded_syllables: list[str], frequency: Frequency, spellings: Spellings,
-                documents: int) -> list[str]:
+                documents: int, fixed: dict[int, str] | None = None) -> list[str]:
         """The most likely accented form of each syllable (unchanged when the index knows none).
 
         ``frequency(field, term)`` counts the documents holding a term, ``spellings`` those
-        holding each spelling of two adjacent syllables; ``documents`` is the index's size."""
-        lattice = [self.candidates(s, frequency) or [(s, 0)] for s in folded_syllables]
+        holding each spelling of two adjacent syllables; ``documents`` is the index's size.
+        ``fixed`` gives the syllables whose accents the user typed, by position: they stay, and
+        their neighbours are chosen beside them."""
+        fixed = fixed or {}
+        lattice = [[(fixed[i], frequency("body", fixed[i]))] if i in fixed else self.candidates(s, frequency) or [(s, 0)]
+                   for i, s in enumerate(folded_syllables)]
         if not lattice:
             return []
         documents = max(documents, 1)

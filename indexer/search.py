@@ -17,7 +17,7 @@ from indexer import semantic
 from indexer.analysis import segment
 from indexer.facets import FACETS, SORTS, FacetValue, Filters
 from indexer.generations import IndexMissing, OldIndex
-from indexer.query import MAX_QUERY_CHARS, parse
+from indexer.query import MAX_QUERY_CHARS
 from indexer.ranking import match, plan, rerank
 from indexer.schema import IndexOptions
 from indexer.similar import similar
@@ -32,6 +32,7 @@ __all__ = ["SearchEngine", "InvalidRequest", "IndexMissing", "OldIndex"]
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000  # page * per_page, as in Elasticsearch
 MAX_FILTER_VALUES = 50  # per facet
+MAX_FILTER_CHARS = 500
 SIMILAR_DOCUMENTS = 5  # "more like this" on a document page
 
 
@@ -78,7 +79,12 @@ class SearchResults:
     took_ms: float
     hits: list[Hit] = field(default_factory=list)
     suggestion: str | None = None  # "Có phải bạn muốn tìm": the query as the user likely meant it
-    suggestion_kind: str | None = None  # understand.TYPING (searched as converted) or ACCENTS
+    suggestion_kind: str | None = None  # understand: ACCENTS, TYPING, TYPO or SPLIT
+    # Words the results were found with in place of what was typed (typos, joined syllables,
+    # Telex): [{"typed": "thuogn", "searched": "thương", "kind": "typo"}]; the results include them.
+    corrections: list[dict] = field(default_factory=list)
+    verbatim: bool = False  # searched exactly as typed, corrections off
+    not_searched: str = ""  # the end of a long pasted question, left out of the search
     generation: str = ""  # the index generation that answered
     phrases_relaxed: bool = False  # no document held the "quoted phrases": their words were searched
     sort: str = "relevance"
@@ -95,7 +101,7 @@ class SearchResults:
 
 def validate(query: str, page: int, per_page: int, filters: Filters, sort: str) -> None:
     if len(query) > MAX_QUERY_CHARS:
-        raise InvalidRequest("query_too_long", f"query is longer than {MAX_QUERY_CHARS} characters")
+        raise InvalidRequest("query_too_long", f"query is longer than {MAX_QUERY_CHARS:,} characters")
     if page < 1:
         raise InvalidRequest("bad_page", "page must be 1 or more")
     if not 1 <= per_page <= MAX_PER_PAGE:
@@ -107,8 +113,8 @@ def validate(query: str, page: int, per_page: int, filters: Filters, sort: str) 
     for facet, values in filters.items():
         if facet not in FACETS:
             raise InvalidRequest("bad_filter", f"filters are {', '.join(FACETS)}, not {facet[:40]!r}")
-        if len(values) > MAX_FILTER_VALUES or any(len(value) > MAX_QUERY_CHARS for value in values):
-            raise InvalidRequest("bad_filter", f"at most {MAX_FILTER_VALUES} values of up to {MAX_QUERY_CHARS} characters per filter")
+        if len(values) > MAX_FILTER_VALUES or any(len(value) > MAX_FILTER_CHARS for value in values):
+            raise InvalidRequest("bad_filter", f"at most {MAX_FILTER_VALUES} values of up to {MAX_FILTER_CHARS} characters per filter")
 
 
 class SearchEngine:
@@ -146,9 +152,13 @@ class SearchEngine:
         results = SearchResults(query=understood.typed, total=0, page=page, per_page=per_page, took_ms=0.0,
                                 generation=view.name, sort=sort, filters=filters)
         results.suggestion, results.suggestion_kind = understood.suggestion or (None, None)
+        results.corrections = [{"typed": c.typed, "searched": c.searched, "kind": c.kind}
+                               for c in understood.corrections]
+        results.verbatim, results.not_searched = verbatim, understood.ignored
         parsed = understood.searched
         if not parsed.is_empty():
-            query_plan = plan(parsed, view.folding, understood.restored and understood.restored.text)
+            query_plan = plan(parsed, view.folding, understood.restored and understood.restored.text,
+                              understood.alternatives, understood.lowered)
             matches = match(view, query_plan)
             if not len(matches.docnums) and query_plan.phrases:
                 query_plan.phrases, results.phrases_relaxed = [], True
@@ -162,7 +172,7 @@ class SearchEngine:
                 matches = _by_meaning(view, matches, understood.meant.wanted)
             results.total = len(matches.docnums)
             ranked = matches.best(page * per_page, metadata.id_rank, metadata.order(sort, matches.docnums))
-            terms = parsed.highlight_terms()
+            terms = understood.highlight_terms()
             results.hits = [_hit(view, docnum, score, terms) for docnum, score in ranked[(page - 1) * per_page:]]
         results.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return results
@@ -174,7 +184,7 @@ class SearchEngine:
         if docnum is None:
             return None
         stored = view.stored(docnum)
-        terms = parse(clean(query[:MAX_QUERY_CHARS])).highlight_terms()
+        terms = understand(view, query[:MAX_QUERY_CHARS]).highlight_terms() if query.strip() else []
         text = stored.get("title", "") + "\n" + stored.get("body", "")
         related = view.remember(("similar", docnum), lambda: similar(view, docnum, text, SIMILAR_DOCUMENTS))
         return DocumentView(body_html=highlight(stored.get("body", ""), terms, view.folding),

@@ -21,16 +21,37 @@ ELLIPSIS = "…"
 
 
 def match_spans(text: str, terms: list[QueryTerm], allow_folded: bool = True) -> list[tuple[int, int]]:
-    """(start, end) of the syllables of ``text`` that the query matches, merged when adjacent."""
+    """(start, end) of the syllables of ``text`` that the query matches, merged when adjacent.
+
+    ``terms`` are in query order.  Where the text holds two or more of them side by
+    side, in that order, those runs are what the query meant: lone occurrences of
+    their syllables elsewhere are not marked (``cong thuong`` marks "Công Thương",
+    not the "công" of "công tác").  A query syllable found in no such run is
+    marked wherever it matches."""
     if not terms:
         return []
     found = [(m.start(), m.end(), syllable_term(m.group())) for m in SYLLABLE.finditer(text)]
     present = {form for _, _, form in found}
-    exact = {t.exact for t in terms if t.accented or not allow_folded}
-    folded = {t.folded for t in terms if allow_folded and not (t.accented and t.exact in present)}
+    exact: dict[str, set[int]] = {}
+    folded: dict[str, set[int]] = {}
+    for position, term in enumerate(terms):
+        if term.accented or not allow_folded:
+            exact.setdefault(term.exact, set()).add(position)
+        if allow_folded and not (term.accented and term.exact in present):
+            folded.setdefault(term.folded, set()).add(position)
+    matching = [exact.get(form, set()) | (folded.get(fold(form), set()) if folded else set())
+                for _, _, form in found]
+    in_run = [False] * len(found)
+    covered: set[int] = set()
+    for i in range(1, len(found)):
+        if not text[found[i - 1][1]:found[i][0]].strip():
+            linked = {j for j in matching[i] if j - 1 in matching[i - 1]}
+            if linked:
+                in_run[i - 1] = in_run[i] = True
+                covered |= linked | {j - 1 for j in linked}
     spans = []
-    for start, end, form in found:
-        if form in exact or (folded and fold(form) in folded):
+    for (start, end, _), positions, run in zip(found, matching, in_run):
+        if run or positions - covered:
             if spans and not text[spans[-1][1]:start].strip():
                 spans[-1] = (spans[-1][0], end)  # "Công Thương" as one mark
             else:

@@ -13,15 +13,31 @@ Two readings of what was typed, each only where the index supports it:
 suggestion shown to the user) reads it instead of parsing again.
 """
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 from indexer import telex
 from indexer.analysis import SYLLABLE, syllable_term
-from indexer.query import ParsedQuery, parse
-from indexer.text import clean, fold
+from indexer.query import ParsedQuery, QueryTerm, bounded, parse, plain_syllables
+from indexer.text import clean, fold, has_diacritics
+from indexer.typos import MAX_LETTERS, damerau, looks_vietnamese, split
 
-TYPING = "typing"  # suggestion kinds, as the JSON names them
-ACCENTS = "accents"
+# Suggestion kinds, as the JSON names them.
+TYPING = "typing"  # Telex/VNI converted: searched as converted
+ACCENTS = "accents"  # accents put back: searched unaccented too
+TYPO = "typo"  # a syllable the index does not know, corrected to one it knows
+SPLIT = "split"  # syllables typed without the space between them
+MIN_CORRECTED = 4  # letters: shorter syllables have too many neighbours to tell which was meant
+MOST_SYLLABLES = 50  # of a pasted question, the first ones are searched
+# How much an edit costs against how often the correction stands beside the query's other words:
+# log(1 + documents holding them side by side) - COST_WEIGHT * cost.
+COST_WEIGHT = 2.0
+JOINED_WEIGHT = 0.8  # "Hà Nội" matching "Hanoi": less than what was typed
+RARE = 2  # documents: a word known more widely is never corrected
+# A word the index knows (rarely) is corrected only when what it would be corrected to is this
+# many times more widespread; it is then searched as typed too.
+RARER_THAN_CORRECTION = 1000
+RARER_THAN_SPLIT = 50  # "Hanoi" in 2 documents, "Hà Nội" in hundreds
 
 
 @dataclass(frozen=True)
@@ -33,39 +49,83 @@ class Restored:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A plain word of the query replaced by what the index suggests was meant."""
+
+    typed: str  # as typed
+    searched: str  # what replaced it: one syllable, or several for a split
+    kind: str  # TYPO or SPLIT
+    keep_typed: bool = False  # the index knows the typed word too (rarely): searched as well
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another way to write plain syllables ``start`` to ``end - 1`` of the searched query,
+    searched beside them with ``weight``."""
+
+    start: int
+    end: int
+    syllables: tuple[str, ...]  # folded
+    weight: float
+
+
+@dataclass(frozen=True)
 class Query:
     typed: str  # what the user typed, cleaned
-    searched: ParsedQuery  # what is searched: the typed query, or its conversion
+    searched: ParsedQuery  # what is searched: the typed query, converted and corrected
     converted: str | None = None  # the query with Telex/VNI converted, when that changed it
     restored: Restored | None = None  # when the query had no accents and some could be put back
+    corrected: str | None = None  # the (converted) query with its mistyped words corrected
+    corrections: tuple[Correction, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+    lowered: frozenset[int] = field(default_factory=frozenset)  # corrected plain syllables (ranking.CORRECTED_WEIGHT)
+    ignored: str = ""  # the end of a long query, not searched
 
     @property
     def meant(self) -> ParsedQuery:
         """The query as the user most likely meant it (accents restored where they were left out)."""
         return self.restored.parsed if self.restored else self.searched
 
+    def highlight_terms(self) -> list[QueryTerm]:
+        """What to mark in results: the syllables as meant, then the other ways to write them."""
+        others = [QueryTerm(syllable, syllable, False) for alternative in self.alternatives
+                  for syllable in alternative.syllables]
+        return self.meant.highlight_terms() + others
+
     @property
     def suggestion(self) -> tuple[str, str] | None:
-        """(text, kind) of the "Có phải bạn muốn tìm" suggestion, kind TYPING or ACCENTS."""
-        if self.restored:
-            return self.restored.text, ACCENTS
+        """(text, kind) of the "Có phải bạn muốn tìm" suggestion; None for a query typed right."""
+        text = self.restored.text if self.restored else None
+        if self.corrected:
+            kinds = {correction.kind for correction in self.corrections}
+            return text or self.corrected, TYPO if TYPO in kinds else SPLIT
         if self.converted:
-            return self.converted, TYPING
-        return None
+            return text or self.converted, TYPING
+        return (text, ACCENTS) if text else None
 
 
 def understand(view, raw: str, correct: bool = True) -> Query:
     """``raw`` as typed, read against the index of ``view`` (view.View); without ``correct``
-    what was typed is searched as it is."""
+    what was typed is searched as it is (accents are still put back where none were typed)."""
     typed = clean(raw).strip()
-    converted = convert_typing(view, typed) if correct else typed
-    searched = parse(converted)
+    text, ignored = bounded(typed, MOST_SYLLABLES)
+    converted = convert_typing(view, text) if correct else text
+    corrections, lowered, kept = (), frozenset(), []
+    if correct and view.folding:
+        corrected, corrections, lowered, kept = _correct(view, converted)
+    else:
+        corrected = converted
+    searched = parse(corrected)
     restored = None
-    if view.folding and not searched.accented and not searched.is_empty():
-        restored = restore(view, converted)
-    return Query(typed, searched, converted if converted != typed else None, restored)
-
-
+    if view.folding and not searched.is_empty():
+        if not searched.accented:
+            restored = restore(view, corrected)
+        elif corrections:  # "cong nghệp": accents typed on some words only, and a typo
+            restored = restore(view, corrected)
+            searched = restored.parsed if restored else searched
+    alternatives = tuple(kept) + (_joined(view, searched) if correct and view.folding else ())
+    return Query(typed, searched, converted if converted != text else None, restored,
+                 corrected if corrections else None, corrections, alternatives, lowered, ignored)
 def convert_typing(view, text: str) -> str:
     """``text`` with Telex/VNI words (``coong nghieepj``) converted where the index knows the
     converted word but not the word as typed."""
@@ -83,11 +143,13 @@ def convert_typing(view, text: str) -> str:
 
 def restore(view, text: str) -> Restored | None:
     """``text`` with likely accents put back, or None when there is nothing to add; each
-    syllable keeps its capital."""
+    syllable keeps its capital, and those typed with accents keep them."""
     matches = list(SYLLABLE.finditer(text))
-    folded = [syllable_term(m.group()) for m in matches]
-    accented = view.restore_accents(folded)
-    if accented == folded:
+    exact = [syllable_term(m.group()) for m in matches]
+    folded = [fold(syllable) for syllable in exact]
+    fixed = {i: syllable for i, syllable in enumerate(exact) if syllable != folded[i]}
+    accented = view.restore_accents(folded, fixed)
+    if accented == exact:
         return None
     parts, cursor = [], 0
     for found, form in zip(matches, accented):
@@ -95,3 +157,103 @@ def restore(view, text: str) -> Restored | None:
         cursor = found.end()
     restored = ("".join(parts) + text[cursor:]).strip()
     return Restored(restored, parse(restored))
+
+
+def _correct(view, text: str):
+    """(``text`` with its mistyped plain words corrected, the corrections, the plain syllable
+    positions searched at CORRECTED_WEIGHT, alternatives keeping rare typed syllables)."""
+    pieces, corrections, lowered, kept = [], [], set(), []
+    cursor, position = 0, 0
+    words = plain_syllables(text)
+    folded = [fold(syllable_term(found.group())) for found in words]
+    for number, found in enumerate(words):
+        correction = _correction(view, found.group(), folded, number, first=number == 0)
+        if correction is None:
+            position += 1
+            continue
+        pieces += [text[cursor:found.start()], correction.searched]
+        cursor = found.end()
+        count = len(correction.searched.split())
+        lowered.update(range(position, position + count))
+        if correction.keep_typed:
+            kept.append(Alternative(position, position + count, (folded[number],), 1.0))
+        corrections.append(correction)
+        position += count
+    if not corrections:
+        return text, (), frozenset(), []
+    return "".join(pieces) + text[cursor:], tuple(corrections), frozenset(lowered), kept
+
+
+def _correction(view, typed: str, folded: list[str], number: int, first: bool) -> Correction | None:
+    """What the plain syllable ``typed`` (``folded[number]`` folded) most likely meant, if the index
+    suggests it was mistyped: cut into syllables, or one syllable corrected."""
+    word = folded[number]
+    if not word.isalpha() or not word.isascii():
+        return None  # numbers
+    if typed.isupper() and len(typed) > 1:
+        return None  # an abbreviation: synonyms may know it
+    known = view.folded_syllables.get(word, 0)
+    if known > RARE:
+        return None
+    if len(word) >= 4:
+        pieces = split(word, lambda piece: view.folded_syllables.get(piece, 0), view.side_by_side)
+        if pieces and min(map(view.side_by_side, pieces, pieces[1:])) >= RARER_THAN_SPLIT * known:
+            return Correction(typed, " ".join(_as_typed(typed, pieces)), SPLIT, keep_typed=known > 0)
+    if (typed[:1].isupper() and not first) or not MIN_CORRECTED <= len(word) <= MAX_LETTERS + 1:
+        return None  # a proper name; short syllables are too many to tell which was meant
+    if not looks_vietnamese(word):
+        return None
+    meant = _likeliest(view, word, folded, number)
+    if meant is None or view.folded_syllables[meant] < RARER_THAN_CORRECTION * known:
+        return None
+    return Correction(typed, _spelt_as_typed(view, typed, meant), TYPO, keep_typed=known > 0)
+
+
+def _likeliest(view, word: str, folded: list[str], number: int) -> str | None:
+    """Among the index syllables near ``word``, the one its neighbours in the query stand beside
+    most often; without such support the most widespread, at the least cost."""
+    near = view.neighbours.near(word)
+    if not near:
+        return None
+    left = folded[number - 1] if number > 0 else None
+    right = folded[number + 1] if number + 1 < len(folded) else None
+
+    def support(candidate: str) -> int:
+        return ((view.side_by_side(left, candidate) if left else 0)
+                + (view.side_by_side(candidate, right) if right else 0))
+
+    return max(near, key=lambda candidate: (math.log1p(support(candidate)) - COST_WEIGHT * near[candidate],
+                                            view.folded_syllables[candidate]))
+
+
+def _spelt_as_typed(view, typed: str, meant: str) -> str:
+    """The correction ``meant`` (folded), with the accents of the spelling nearest to what was
+    typed when the user typed accents (``nghệp`` -> ``nghiệp``), else left unaccented."""
+    if not has_diacritics(typed):
+        return _case_as(typed, meant)
+    forms = [form for form, _ in view.vocabulary.candidates(meant, view.document_frequency)]
+    if not forms:
+        return _case_as(typed, meant)
+    lower = syllable_term(typed)
+    return _case_as(typed, min(forms, key=lambda form: damerau(lower, form)))
+
+
+def _as_typed(typed: str, pieces: list[str]) -> list[str]:
+    """A capitalised word split into capitalised syllables (``Hanoi`` -> ``Ha Noi``)."""
+    return [_case_as(typed, piece) for piece in pieces]
+
+
+def _case_as(typed: str, word: str) -> str:
+    return word.capitalize() if typed[:1].isupper() else word
+
+
+def _joined(view, searched: ParsedQuery) -> tuple[Alternative, ...]:
+    """Two adjacent plain syllables the index also knows written as one word ("Hà Nội" and
+    "Hanoi")."""
+    terms = searched.plain.terms
+    found = []
+    for position, (left, right) in enumerate(zip(terms, terms[1:])):
+        joined = left.folded + right.folded
+        if joined.isalpha() and view.folded_syllables.get(joined, 0) > 0:
+            found.append(Alternative(position, position + 2, (joined,), JOINED_WEIGHT))
+    return tuple(found)

@@ -22,9 +22,10 @@ from indexer import semantic, spellings
 from indexer.facets import Metadata
 from indexer.generations import open_generation, require_live
 from indexer.restore import Vocabulary
-from indexer.schema import FOLDED_SUFFIX, VECTOR_FIELD, IndexOptions, options_of
+from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD, VECTOR_FIELD, IndexOptions, options_of
 from indexer.suggest import Completions
 from indexer.text import fold
+from indexer.typos import Neighbours
 from indexer.whoosh_internals import read_postings
 
 CACHE_POSTINGS = 20_000_000  # postings cached per generation and process: about 160 MB
@@ -211,11 +212,33 @@ class View:
     def vocabulary(self) -> Vocabulary:
         return self._once("vocabulary", lambda: Vocabulary(self.body_terms, self.has_deletions))
 
-    def restore_accents(self, folded: list[str]) -> list[str]:
-        """Folded syllables with their likely accents put back (restore.py)."""
+    @property
+    def folded_syllables(self) -> dict[str, int]:
+        """Folded syllable -> documents holding one of its spellings (at most the sum over them)."""
+        def count():
+            counts: dict[str, int] = {}
+            for term, documents in self.body_terms.items():
+                if "_" not in term:
+                    folded = fold(term)
+                    counts[folded] = counts.get(folded, 0) + documents
+            return counts
+        return self._once("folded_syllables", count)
+
+    @property
+    def neighbours(self) -> Neighbours:
+        """The folded syllables, for finding those near a mistyped one (typos.py)."""
+        return self._once("neighbours", lambda: Neighbours(self.folded_syllables))
+
+    def side_by_side(self, left: str, right: str) -> int:
+        """Documents holding two folded syllables side by side."""
+        return len(self.postings(PAIRS_FIELD, f"{left} {right}")[0])
+
+    def restore_accents(self, folded: list[str], fixed: dict[int, str] | None = None) -> list[str]:
+        """Folded syllables with their likely accents put back (restore.py); ``fixed``: the
+        accented syllables the user typed, by position."""
         return self.vocabulary.restore(folded, self.document_frequency,
                                        lambda left, right: spellings.pair_spellings(self, left, right),
-                                       self.live_count)
+                                       self.live_count, fixed)
 
     def prepare(self, warm_cache: bool = True) -> None:
         """Compute now what the first searches would otherwise wait for (seconds on a large
@@ -224,7 +247,7 @@ class View:
         self.live, self.metadata  # noqa: B018 - computed and kept
         for field in self.searcher.schema.scorable_names():
             self.lengths(field)
-        self.vocabulary, self.completions  # noqa: B018
+        self.vocabulary, self.completions, self.neighbours  # noqa: B018
         if warm_cache:
             self._cache_common_terms()
 

@@ -21,7 +21,7 @@ def test_search_contract(client):
 
 @pytest.mark.parametrize("query, code", [
     ("q=abc&page=0", "bad_page"), ("q=abc&page=abc", "bad_page"), ("q=abc&per_page=100000", "bad_per_page"),
-    ("", "missing_query"), ("q=+++", "missing_query"), ("q=" + "a" * 501, "query_too_long"),
+    ("", "missing_query"), ("q=+++", "missing_query"), ("q=" + "a" * 10_001, "query_too_long"),
     ("q=abc&page=99999", "page_too_deep"),
 ])
 def test_bad_parameters_get_a_json_400(client, query, code):

@@ -47,10 +47,16 @@ SCHEMAS = {
         "hits": {"type": "array", "items": _ref("Hit")},
         "suggestion": {"type": ["string", "null"],
                        "description": "the query with accents restored or Telex converted, if it differs"},
-        "suggestion_kind": {"enum": ["accents", "typing", None],
+        "suggestion_kind": {"enum": ["accents", "typing", "typo", "split", None],
                             "description": "what the suggestion changed: accents put back (the typed query "
-                                           "was searched too) or Telex/VNI typing converted (searched as "
-                                           "converted); null without a suggestion"},
+                                           "was searched too), Telex/VNI typing converted, a mistyped word "
+                                           "corrected or joined syllables split (the results include the "
+                                           "corrections); null without a suggestion"},
+        "corrections": {"type": "array", "description": "words searched in place of what was typed",
+                        "items": _object({"typed": _TEXT, "searched": _TEXT, "kind": {"enum": ["typo", "split"]}})},
+        "verbatim": {"type": "boolean", "description": "searched exactly as typed (verbatim=1)"},
+        "not_searched": {"type": "string",
+                         "description": "the end of a long query that was left out of the search (empty if none)"},
         "generation": {"type": "string", "description": "the index generation that answered"},
         "phrases_relaxed": {"type": "boolean",
                             "description": "no document held the quoted phrases; their words were searched"},
@@ -94,6 +100,8 @@ PATHS = {
                        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}),
             _parameter("sort", "undated documents come last when sorting by date",
                        {"enum": list(SORTS), "default": "relevance"}),
+            _parameter("verbatim", "1: search exactly what was typed, no corrections of typos, joined "
+                       "syllables or Telex", {"enum": ["0", "1", "true", "false"], "default": "0"}),
             *[_parameter(facet, "keep documents with any of these values; repeat for several",
                          {"type": "array", "items": _TEXT}, style="form", explode=True) for facet in FACETS],
         ],

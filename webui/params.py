@@ -29,13 +29,16 @@ def search_params() -> dict:
     sort and the filters (``source``, ``category``, ``year``, each repeatable); raises InvalidRequest."""
     return dict(query=request.args.get("q", ""), page=int_param("page", 1),
                 per_page=int_param("per_page", DEFAULT_PER_PAGE), sort=request.args.get("sort", "relevance"),
-                filters={facet: tuple(request.args.getlist(facet)) for facet in FACETS if facet in request.args})
+                filters={facet: tuple(request.args.getlist(facet)) for facet in FACETS if facet in request.args},
+                verbatim=request.args.get("verbatim", "") in ("1", "true"))
 
 
 def search_url(results: SearchResults, page: int = 1, sort: str | None = None,
-               toggle: tuple[str, str] | None = None, clear_filters: bool = False) -> str:
+               toggle: tuple[str, str] | None = None, clear_filters: bool = False,
+               verbatim: bool | None = None) -> str:
     """The page of ``results`` with one thing changed: the page, the sort, one filter value
-    switched on or off, or all filters removed.  Any change but the page starts at page 1."""
+    switched on or off, all filters removed, or corrections switched off (``verbatim``).
+    Any change but the page starts at page 1."""
     filters = {} if clear_filters else {facet: list(values) for facet, values in results.filters.items()}
     if toggle:
         facet, value = toggle
@@ -50,6 +53,8 @@ def search_url(results: SearchResults, page: int = 1, sort: str | None = None,
         params.append(("sort", sort or results.sort))
     if results.per_page != DEFAULT_PER_PAGE:
         params.append(("per_page", results.per_page))
+    if results.verbatim if verbatim is None else verbatim:
+        params.append(("verbatim", 1))
     if page > 1:
         params.append(("page", page))
     return url_for("views.home") + "?" + urlencode(params)

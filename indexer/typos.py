@@ -1,0 +1,158 @@
+"""Syllables typed wrong, and syllables typed without the space between them, on folded forms.
+
+``Neighbours`` finds the index syllables within one edit of a typed one: a
+letter dropped, added, changed, or two adjacent letters swapped (Damerau),
+found through the index's syllables with one letter deleted (the "symmetric
+delete" lookup, so a query costs a few dictionary probes, not a scan of the
+vocabulary).  The confusions Vietnamese writers make cost less than an edit
+(``CONFUSIONS``: ngh/ng, ch/tr, s/x, d/gi/r, i/y, c/k/q, a letter missing from
+a cluster such as nh, th, ng), and are found by rewriting the typed syllable.
+
+``split`` cuts a run of letters such as ``congnghiep`` into index syllables,
+the likeliest cut by how often the pieces stand side by side in the index.
+"""
+
+import itertools
+import math
+import re
+from collections import defaultdict
+from typing import Callable
+
+EDIT = 1.0
+CONFUSION = 0.5  # a Vietnamese confusion costs half an edit
+MIN_DOCUMENTS = 2  # a syllable seen in one document only is more likely a typo itself than a target
+MAX_LETTERS = 7  # the longest Vietnamese syllable, folded: nghieng
+# Folded letters Vietnamese spelling never uses: a word holding one is a foreign word or a name.
+FOREIGN_LETTERS = frozenset("fjwz")
+# The vowels of a Vietnamese syllable, folded (ươu -> uou, ưu -> uu, xoong -> oo).
+_NUCLEI = ("a ai ao au ay e eo eu i ia ie ieu iu o oa oai oao oay oe oeo oi oo u ua uay ue ui uo uoi uou uu "
+           "uy uya uye uyu y ye yeu").split()
+# A folded Vietnamese syllable: an initial consonant, its vowels, a final consonant.
+_SHAPE = re.compile(r"(ngh|ng|gh|gi|ch|tr|th|nh|kh|ph|qu|[bcdghklmnpqrstvx])?"
+                    rf"({'|'.join(sorted(_NUCLEI, key=len, reverse=True))})(ch|nh|ng|[cmnpt])?")
+_CONSONANT_START = re.compile(r"^(ngh|ng|gh|gi|ch|tr|th|nh|kh|ph|qu|[bcdghklmnpqrstvx])?")
+# (what was typed at the start of a syllable, what the writer likely meant)
+_START_CONFUSIONS = [("ch", "tr"), ("tr", "ch"), ("s", "x"), ("x", "s"), ("d", "gi"), ("gi", "d"), ("d", "r"),
+                     ("r", "d"), ("gi", "r"), ("r", "gi"), ("ng", "ngh"), ("ngh", "ng"), ("g", "gh"), ("gh", "g"),
+                     ("c", "k"), ("k", "c"), ("q", "qu"), ("n", "nh"), ("t", "th"), ("c", "ch"), ("k", "kh"),
+                     ("g", "ng"), ("p", "ph"), ("l", "n"), ("n", "l"), ("v", "d")]
+_END_CONFUSIONS = [("i", "y"), ("y", "i"), ("n", "ng"), ("ng", "n"), ("c", "t"), ("t", "c"), ("n", "nh"),
+                   ("nh", "n"), ("c", "ch"), ("ch", "c")]
+
+
+def looks_vietnamese(word: str) -> bool:
+    """Whether a folded word is a Vietnamese syllable, or one swap or one deleted letter away from
+    one: ``thuogn``, ``nghep``, ``thuongg`` are; ``online``, ``video``, ``free`` are not (foreign
+    words are never corrected)."""
+    if FOREIGN_LETTERS & set(word) or not word.isascii() or not word.isalpha():
+        return False
+    swaps = (word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1))
+    return any(_SHAPE.fullmatch(candidate) for candidate in itertools.chain([word], _deletes(word), swaps))
+
+
+def confusions(folded: str) -> set[str]:
+    """What a writer may have meant by ``folded`` through one Vietnamese confusion."""
+    found = set()
+    start = _CONSONANT_START.match(folded).group()
+    for typed, meant in _START_CONFUSIONS:
+        if start == typed:
+            found.add(meant + folded[len(typed):])
+    for typed, meant in _END_CONFUSIONS:
+        if folded.endswith(typed) and len(folded) > len(typed):
+            found.add(folded[:-len(typed)] + meant)
+    found.discard(folded)
+    return found
+
+
+def damerau(a: str, b: str) -> int:
+    """Edits (insert, delete, substitute, swap two adjacent letters) from ``a`` to ``b``."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+def _missing_from_cluster(typed: str, word: str) -> bool:
+    """Whether ``word`` is ``typed`` with one letter added beside a letter of its kind, as when a
+    writer drops a letter of a cluster (``nghep`` for nghiep, ``thuog`` for thuong)."""
+    if len(word) != len(typed) + 1:
+        return False
+    at = next((i for i in range(len(typed)) if typed[i] != word[i]), len(typed))
+    if word[:at] + word[at + 1:] != typed:
+        return False
+    vowel = word[at] in "aeiouy"
+    beside = [word[i] for i in (at - 1, at + 1) if 0 <= i < len(word)]
+    return any((letter in "aeiouy") == vowel for letter in beside)
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+class Neighbours:
+    """The index's folded syllables, for finding those near a typed one."""
+
+    def __init__(self, documents: dict[str, int]):
+        """``documents``: folded syllable -> documents holding it."""
+        self.documents = {word: count for word, count in documents.items()
+                          if count >= MIN_DOCUMENTS and word.isalpha() and len(word) <= MAX_LETTERS}
+        self._by_delete: dict[str, list[str]] = defaultdict(list)
+        for word in self.documents:
+            for deleted in _deletes(word):
+                self._by_delete[deleted].append(word)
+
+    def near(self, typed: str) -> dict[str, float]:
+        """Index syllables within one edit or one confusion of ``typed``, with what each costs."""
+        found: dict[str, float] = {}
+        probes = _deletes(typed) | {typed}
+        for probe in probes:
+            if probe != typed and probe in self.documents:
+                found[probe] = EDIT  # a letter too many
+            for word in self._by_delete.get(probe, ()):
+                if word != typed and damerau(typed, word) == 1:
+                    found[word] = CONFUSION if _missing_from_cluster(typed, word) else EDIT
+        for meant in confusions(typed):
+            if meant in self.documents:
+                found[meant] = CONFUSION
+        return found
+
+
+def split(letters: str, known: Callable[[str], int], together: Callable[[str, str], int],
+          most: int = 6) -> list[str] | None:
+    """``letters`` cut into 2 to ``most`` syllables the index knows, every two neighbours
+    found side by side in some document; the likeliest such cut, or None.
+
+    ``known(syllable)`` counts the documents holding a syllable, ``together(a, b)``
+    those holding the two side by side.  A cut scores the sum over its pieces of
+    log P(piece | previous piece) = log(together / known(previous)), so common
+    pairs win over rare ones (``hanoi``: ha noi, not han oi)."""
+    # best[end]: (score, pieces) of the likeliest cut of letters[:end]
+    best: dict[int, tuple[float, list[str]]] = {0: (0.0, [])}
+    for end in range(1, len(letters) + 1):
+        options = []
+        for start in range(max(0, end - MAX_LETTERS), end):
+            if start not in best or len(best[start][1]) >= most:
+                continue
+            piece = letters[start:end]
+            documents = known(piece)
+            if documents < MIN_DOCUMENTS:
+                continue
+            score, pieces = best[start]
+            if pieces:
+                pair = together(pieces[-1], piece)
+                if not pair:
+                    continue
+                score += math.log(pair / max(known(pieces[-1]), 1))
+            else:
+                score += math.log(documents)
+            options.append((score, pieces + [piece]))
+        if options:
+            best[end] = max(options, key=lambda option: option[0])
+    found = best.get(len(letters))
+    return found[1] if found and len(found[1]) >= 2 else None
