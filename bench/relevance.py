@@ -15,6 +15,7 @@ syllables (\\w+), on the text as is and with both sides folded (no diacritics).
 """
 
 import argparse
+import itertools
 import json
 import math
 import re
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._shared import default_bench_index, reusable, shared_path  # noqa: E402
 from indexer.build import rebuild  # noqa: E402
-from indexer.query import query_terms  # noqa: E402
+from indexer.query import MAX_QUERY_CHARS, query_terms  # noqa: E402
 from indexer.schema import IndexOptions  # noqa: E402
 from indexer.search import MAX_PER_PAGE, SearchEngine  # noqa: E402
 from indexer.text import fold  # noqa: E402
@@ -60,20 +61,8 @@ def main() -> None:
     settings.append((f"set + {args.distractor_count:,} distractors", args.distractor_count))
     rows, restorations = [], []
     for name, count in settings:
-        index_dir = default_bench_index(f"relevance-{judged.name}-{count}" + ("-semantic" if args.semantic else ""))
-        with tempfile.TemporaryDirectory(prefix="timkiem-relevance-") as work:
-            corpus = Path(work) / "corpus"
-            corpus.mkdir()
-            shutil.copy(judged / "corpus.jsonl", corpus / "set.jsonl")
-            if count:
-                copy_lines(distractors, corpus / "distractors.jsonl", count)
-            documents = [json.loads(line) for path in sorted(corpus.iterdir())
-                         for line in path.open(encoding="utf-8") if line.strip()]
-            if args.rebuild or not reusable(index_dir):
-                report = rebuild(corpus, index_dir, IndexOptions(semantic=args.semantic))
-                print(f"[{name}] indexed {report.documents} documents in {report.seconds:.0f} s", file=sys.stderr)
-            else:
-                print(f"[{name}] reusing {index_dir} (--rebuild to build it anew)", file=sys.stderr)
+        index_dir = judged_index(judged, count, distractors, args.semantic, args.rebuild, name)
+        documents = judged_documents(judged, count, distractors)
         engine = SearchEngine(index_dir)
         engine.warm_up()
         baselines = {} if args.no_baselines else {"BM25 syllables": Bm25(documents, folded=False),
@@ -92,8 +81,38 @@ def main() -> None:
         print(f"- {name}: {syllables:.1%} of syllables, {whole:.1%} of {questions:,} questions whole")
 
 
-def timkiem_ranking(engine: SearchEngine, query: str) -> list[str]:
-    results = engine.search(query[:500], per_page=MAX_PER_PAGE)
+def judged_index(judged: Path, count: int, distractors: Path | None, semantic: bool = False,
+                 rebuild_anyway: bool = False, setting: str = "") -> Path:
+    """The index of the judged set plus the first ``count`` distractors, kept between runs
+    (and between the benchmarks that use it); built when missing or with ``rebuild_anyway``."""
+    index_dir = default_bench_index(f"relevance-{judged.name}-{count}" + ("-semantic" if semantic else ""))
+    if not rebuild_anyway and reusable(index_dir):
+        print(f"[{setting}] reusing {index_dir} (--rebuild to build it anew)", file=sys.stderr)
+        return index_dir
+    with tempfile.TemporaryDirectory(prefix="timkiem-relevance-") as work:
+        corpus = Path(work) / "corpus"
+        corpus.mkdir()
+        shutil.copy(judged / "corpus.jsonl", corpus / "set.jsonl")
+        if count:
+            copy_lines(distractors, corpus / "distractors.jsonl", count)
+        report = rebuild(corpus, index_dir, IndexOptions(semantic=semantic))
+    print(f"[{setting}] indexed {report.documents} documents in {report.seconds:.0f} s", file=sys.stderr)
+    return index_dir
+
+
+def judged_documents(judged: Path, count: int, distractors: Path | None) -> list[dict]:
+    """The records ``judged_index`` indexes, in the order its corpus folder lists them."""
+    documents = []
+    if count:
+        with distractors.open(encoding="utf-8") as lines:
+            documents += [json.loads(line) for line in itertools.islice(lines, count) if line.strip()]
+    with (judged / "corpus.jsonl").open(encoding="utf-8") as lines:
+        documents += [json.loads(line) for line in lines if line.strip()]
+    return documents
+
+
+def timkiem_ranking(engine: SearchEngine, query: str, verbatim: bool = False) -> list[str]:
+    results = engine.search(query[:MAX_QUERY_CHARS], per_page=MAX_PER_PAGE, verbatim=verbatim)
     return [hit.id for hit in results.hits]
 
 
@@ -107,7 +126,7 @@ def accent_restoration(engine: SearchEngine, query_sets) -> tuple[float, float, 
         typed_syllables = [term.exact for term in query_terms(typed)]
         if [fold(syllable) for syllable in expected] != typed_syllables:  # not the same words
             continue
-        suggestion = engine.search(typed[:500], per_page=1).suggestion
+        suggestion = engine.search(typed[:MAX_QUERY_CHARS], per_page=1).suggestion
         restored = [term.exact for term in query_terms(suggestion)] if suggestion else typed_syllables
         correct = sum(got == wanted for got, wanted in zip(restored, expected))
         right, total = right + correct, total + len(expected)

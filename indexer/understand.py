@@ -37,7 +37,9 @@ RARE = 2  # documents: a word known more widely is never corrected
 # A word the index knows (rarely) is corrected only when what it would be corrected to is this
 # many times more widespread; it is then searched as typed too.
 RARER_THAN_CORRECTION = 1000
-RARER_THAN_SPLIT = 50  # "Hanoi" in 2 documents, "Hà Nội" in hundreds
+# A word the index knows (rarely) is split only when its syllables stand side by side this many
+# times more often ("Hanoi" in 2 documents, "Hà Nội" in hundreds); it is searched as typed too.
+RARER_THAN_SPLIT = 3
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,120 @@
+"""Queries as people type them: typos, syllables without spaces, a name written as one word,
+long pasted questions, and what is never "corrected"."""
+
+import pytest
+
+from indexer.build import rebuild
+from indexer.search import SearchEngine
+
+NEWS = {
+    "tm-1": ("Hội chợ thương mại quốc tế", "Hội chợ thương mại mở cửa tại Hà Nội với nhiều gian hàng."),
+    "tm-2": ("Thương mại điện tử tăng", "Doanh thu thương mại điện tử của các doanh nghiệp tăng mạnh."),
+    "tm-3": ("Bộ Thương mại họp", "Bộ Thương mại bàn về xuất khẩu gạo và cà phê."),
+    "gm-1": ("Bệnh giang mai", "Giang mai là bệnh lây truyền, cần điều trị sớm."),
+    "cn-1": ("Khu công nghiệp mới", "Khu công nghiệp Quang Châu thu hút đầu tư vào công nghiệp chế biến."),
+    "cn-2": ("Công nghiệp phần mềm", "Ngành công nghiệp phần mềm cần thêm kỹ sư."),
+    "cn-3": ("Công nghệ thông tin", "Công nghệ thông tin thay đổi cách làm việc."),
+    "bg-1": ("Bắc Giang mùa vải", "Nông dân Bắc Giang thu hoạch vải thiều."),
+    "bg-2": ("Đường về Bắc Giang", "Quốc lộ lên Bắc Giang được mở rộng."),
+    "bd-1": ("Bóng đá Việt Nam thắng", "Đội tuyển bóng đá thắng trận mở màn."),
+    "bd-2": ("Giải bóng đá sinh viên", "Giải bóng đá sinh viên khởi tranh tại Hà Nội."),
+    "hn-1": ("Hà Nội mưa lớn", "Mưa lớn khiến nhiều phố Hà Nội ngập."),
+    "en-1": ("Hanoi in English", "The Hanoi office of the company opened in May."),
+    "mk-1": ("Tiếp thị trực tuyến", "Các cửa hàng bán hàng online qua mạng xã hội."),
+    "mk-2": ("Mua sắm online", "Người tiêu dùng mua sắm online nhiều hơn."),
+}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory) -> SearchEngine:
+    folder = tmp_path_factory.mktemp("typing")
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for doc_id, (title, body) in NEWS.items():
+        (corpus / f"{doc_id}.txt").write_text(f"{title}\n{body}", encoding="utf-8")
+    rebuild(corpus, folder / "index", workers=1)
+    return SearchEngine(folder / "index")
+
+
+def ids(results) -> list[str]:
+    return [hit.id.removesuffix(".txt") for hit in results.hits]
+
+
+def test_a_mistyped_syllable_is_searched_as_the_index_spells_it(engine):
+    results = engine.search("thuogn mai")
+    assert (results.suggestion, results.suggestion_kind) == ("thương mại", "typo")
+    assert results.corrections == [{"typed": "thuogn", "searched": "thuong", "kind": "typo"}]
+    assert set(ids(results)[:3]) == {"tm-1", "tm-2", "tm-3"}  # not "Giang mai"
+    assert "<mark>thương mại</mark>" in results.hits[0].snippet.lower()
+
+
+def test_a_typo_in_an_accented_query(engine):
+    results = engine.search("cong nghệp")
+    assert results.suggestion == "công nghiệp" and results.suggestion_kind == "typo"
+    assert ids(results)[0] in {"cn-1", "cn-2"}
+
+
+@pytest.mark.parametrize("typed, meant, found", [("congnghiep", "công nghiệp", {"cn-1", "cn-2"}),
+                                                 ("bacgiang", "bắc giang", {"bg-1", "bg-2"}),
+                                                 ("bongda", "bóng đá", {"bd-1", "bd-2"})])
+def test_syllables_typed_without_spaces_are_split(engine, typed, meant, found):
+    results = engine.search(typed)
+    assert (results.suggestion, results.suggestion_kind) == (meant, "split")
+    assert set(ids(results)[:2]) == found
+
+
+def test_a_name_written_as_one_word_and_as_syllables_find_each_other(engine):
+    assert "en-1" in ids(engine.search("Hà Nội"))  # "Hanoi" in English text
+    results = engine.search("Hanoi")
+    assert {"hn-1", "en-1"} <= set(ids(results))
+    assert results.suggestion == "Hà Nội"
+
+
+@pytest.mark.parametrize("typed", ["giang mai", "online", "marketing online", '"thuogn mai"', "mua Thuogn"])
+def test_what_is_not_corrected(engine, typed):
+    """Words the index knows, foreign words, quoted phrases and proper names stay as typed."""
+    results = engine.search(typed)
+    assert results.corrections == []
+    assert results.suggestion_kind in (None, "accents")
+
+
+def test_verbatim_searches_exactly_what_was_typed(engine):
+    results = engine.search("thuogn mai", verbatim=True)
+    assert results.corrections == [] and results.verbatim and results.suggestion_kind != "typo"
+    assert "gm-1" in ids(results)  # "mai" as typed
+
+
+def test_a_long_pasted_question_is_searched_by_its_first_words(engine):
+    question = "Xin hỏi hội chợ thương mại quốc tế năm nay tổ chức ở đâu " + "và khi nào thì kết thúc " * 40
+    assert len(question) > 600
+    results = engine.search(question)
+    assert ids(results)[0] == "tm-1"
+    assert results.not_searched and question.strip().endswith(results.not_searched)
+    assert engine.search("hội chợ thương mại").not_searched == ""
+
+
+def test_the_phrase_meant_is_marked_not_its_lookalikes(seed_engine):
+    """``cong thuong``: "Công Thương", not the "thưởng" of "khen thưởng" nor a lone "công"."""
+    for hit in seed_engine.search("cong thuong", per_page=10).hits:
+        document = seed_engine.document(hit.id, "cong thuong")
+        marked = {part.split("</mark>")[0].lower() for part in document.body_html.split("<mark>")[1:]}
+        assert marked and marked <= {"công thương"}, (hit.id, marked)
+
+
+def test_the_page_and_the_api_say_what_was_corrected(client):
+    body = client.get("/api/search?q=cong+thuogn").get_json()
+    assert body["suggestion_kind"] == "typo" and body["corrections"][0]["typed"] == "thuogn"
+    page = client.get("/?q=cong+thuogn").get_data(as_text=True)
+    assert "Kết quả cho: <strong>công thương</strong>" in page
+    assert 'href="/?q=cong+thuogn&amp;verbatim=1"' in page  # "search instead for" what was typed
+    exact = client.get("/api/search?q=cong+thuogn&verbatim=1").get_json()
+    assert exact["corrections"] == [] and exact["verbatim"]
+
+
+def test_long_questions_are_answered_and_hostile_sizes_refused(client):
+    question = "Sở Công Thương tỉnh Bắc Giang tổ chức đại hội nhiệm kỳ nào " * 12
+    body = client.get("/api/search", query_string={"q": question}).get_json()
+    assert body["total"] > 0 and body["not_searched"]
+    assert "phần sau bị bỏ qua" in client.get("/", query_string={"q": question}).get_data(as_text=True)
+    refused = client.get("/api/search", query_string={"q": "a" * 2_000_000})
+    assert refused.status_code in (400, 414, 431) and refused.status_code != 500
