@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
 
-from indexer import generations, semantic, spellings
+from indexer import generations, semantic, spellings, synonyms
 from indexer.analysis import index_terms
 from indexer.codec import TimkiemCodec
 from indexer.corpus import Document, Problem
@@ -54,20 +54,25 @@ def default_workers() -> int:
 
 
 def rebuild(corpus_dir: Path, index_dir: Path, options: IndexOptions = IndexOptions(), workers: int | None = None,
-            progress: Progress | None = None, on_problem=None) -> BuildReport:
-    """Build a new generation from ``corpus_dir`` and make it live.
+            progress: Progress | None = None, on_problem=None, synonyms_file: Path | None = None) -> BuildReport:
+    """Build a new generation from ``corpus_dir`` and make it live, with the synonyms of
+    ``synonyms_file`` (by default ``<index_dir>/synonyms.txt`` if there is one).
 
-    Raises RebuildRunning when another rebuild holds the folder, and
-    FileNotFoundError when the corpus folder does not exist.
+    Raises RebuildRunning when another rebuild holds the folder,
+    FileNotFoundError when the corpus folder does not exist, and SynonymsError,
+    before anything is written, for a synonyms file it cannot use.
     """
     started = time.monotonic()
     corpus_dir, index_dir = require_folder(corpus_dir), Path(index_dir)
+    user_synonyms = synonyms.user_groups(index_dir, synonyms_file)
     report = BuildReport()
     with generations.rebuild_lock(index_dir):
         generations.remove_unused(index_dir, keep={generations.live_generation(index_dir)})
-        selection = Selection(corpus_dir, scan(corpus_dir, report.problems, on_problem))
+        definitions = synonyms.DefinitionCounter()
+        selection = Selection(corpus_dir, scan(corpus_dir, report.problems, on_problem, definitions.add))
         with generations.publishing(index_dir) as generation:
             _write_generation(generation, selection, options, workers or default_workers(), progress)
+            synonyms.write(generation, synonyms.index_groups(user_synonyms, definitions.consistent()))
     report.documents = len(selection)
     report.generation = generation.name
     report.size_bytes = sum(f.stat().st_size for f in generation.iterdir())

@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from indexer import generations
+from indexer import generations, synonyms
 from indexer.build import default_workers, rebuild
 from indexer.export import DOCUMENTS_FILE, FORMATS, MAPPING_FILE, export
 from indexer.progress import ProgressReporter
@@ -34,6 +34,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
+    except synonyms.SynonymsError as exc:  # a usage error: the file the user gave
+        print(f"timkiem: error: {exc}", file=sys.stderr)
+        return 2
     except (CommandError, IndexMissing, InvalidRequest, CorpusChanged, generations.RebuildRunning,
             EncoderMissing, FileNotFoundError, PermissionError) as exc:
         print(f"timkiem: error: {exc}", file=sys.stderr)
@@ -66,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
                                       "(about 5 documents/s per core)")
         command.add_argument("--workers", type=_positive, default=default_workers(),
                              help="processes that segment text (default: number of cores)")
+        command.add_argument("--synonyms", type=Path, metavar="FILE",
+                             help=f"synonyms and abbreviations, one group a line: 'UBND = Ủy ban nhân dân' "
+                                  f"(default: {synonyms.USER_FILE} in the index folder, if there is one)")
         return command
 
     build = with_corpus(with_index(commands.add_parser("rebuild", help="build the index from the corpus")))
@@ -135,7 +141,8 @@ class _ProblemPrinter:
 def _rebuild(args) -> int:
     problems = _ProblemPrinter()
     result = rebuild(args.corpus, args.index, IndexOptions(fold=not args.no_fold, semantic=args.semantic),
-                     workers=args.workers, progress=ProgressReporter(), on_problem=problems)
+                     workers=args.workers, progress=ProgressReporter(), on_problem=problems,
+                     synonyms_file=args.synonyms)
     problems.finish()
     rate = result.documents / result.seconds if result.seconds else 0
     print(f"Indexed {result.documents} documents in {result.seconds:.1f} s ({rate:,.0f} docs/s); "
@@ -145,7 +152,8 @@ def _rebuild(args) -> int:
 
 def _update(args) -> int:
     problems = _ProblemPrinter()
-    result = update(args.corpus, args.index, workers=args.workers, progress=ProgressReporter(), on_problem=problems)
+    result = update(args.corpus, args.index, workers=args.workers, progress=ProgressReporter(), on_problem=problems,
+                    synonyms_file=args.synonyms)
     problems.finish()
     print(f"Updated in {result.seconds:.1f} s: {result.added} added, {result.changed} changed, "
           f"{result.deleted} deleted, {result.unchanged} unchanged; live: {args.index / result.generation}")
@@ -189,6 +197,7 @@ def _stats(args) -> int:
     size = sum(f.stat().st_size for f in live.iterdir())
     print(f"index: {live}\ndocuments: {engine.document_count()}\nsize: {_size(size)}\n"
           f"unaccented forms: {'yes' if options.fold else 'no'}\nsemantic vectors: {'yes' if options.semantic else 'no'}")
+    print(f"synonyms: {synonyms.describe(synonyms.load(live))}")
     return 0
 
 

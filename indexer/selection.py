@@ -11,7 +11,7 @@ corpus-large rebuild.
 from dataclasses import dataclass, fields
 from hashlib import blake2b
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from indexer.corpus import Document, Location, Problem, read_located
 from indexer.schema import DIGEST_BYTES
@@ -42,9 +42,11 @@ def digest(document: Document) -> bytes:
 _DOCUMENT_FIELDS = fields(Document)
 
 
-def scan(corpus_dir: Path, problems: list[Problem], on_problem=None) -> list[Entry]:
+def scan(corpus_dir: Path, problems: list[Problem], on_problem=None,
+         learn: Callable[[str], None] | None = None) -> list[Entry]:
     """The corpus's documents, one per id (of two with one id the later wins), in corpus order.
-    Every problem met is added to ``problems`` and handed to ``on_problem``."""
+    Every problem met is added to ``problems`` and handed to ``on_problem``; ``learn`` is handed
+    each document's title and body as one text (the build learns abbreviations from it)."""
     def problem(found: Problem) -> None:
         problems.append(found)
         if on_problem:
@@ -56,6 +58,8 @@ def scan(corpus_dir: Path, problems: list[Problem], on_problem=None) -> list[Ent
             problem(Problem(document.id, None, "duplicate id: the later document replaces the earlier"))
             del by_id[document.id]
         by_id[document.id] = Entry(location, document.id, len(document.title) + len(document.body), digest(document))
+        if learn:
+            learn(f"{document.title}\n{document.body}")
     return list(by_id.values())
 
 

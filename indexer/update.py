@@ -11,6 +11,10 @@ published like a rebuild's.  A document "changed" when its fingerprint
 Search results equal a full rebuild's: scoring counts only documents not
 deleted, and ties are ordered by id, not by position in the index.  Deleted
 documents still take disk space until the next rebuild.
+
+The synonyms are merged again (the user's file, the built-in list, what the
+whole corpus defines), as a rebuild merges them; when only they changed, the
+new generation is the live one's files with a new ``synonyms.json``.
 """
 
 import os
@@ -18,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import generations
+from indexer import generations, synonyms
 from indexer.build import Progress, default_workers, require_folder, write_segments
 from indexer.corpus import Problem
 from indexer.generations import open_generation
@@ -42,19 +46,24 @@ class UpdateReport:
 
 
 def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progress: Progress | None = None,
-           on_problem=None) -> UpdateReport:
-    """Bring the live index in line with ``corpus_dir``.
+           on_problem=None, synonyms_file: Path | None = None) -> UpdateReport:
+    """Bring the live index in line with ``corpus_dir``, and its synonyms in line with
+    ``synonyms_file`` (by default ``<index_dir>/synonyms.txt`` if there is one) and the corpus.
 
     Raises IndexMissing when there is no index to update, OldIndex when an
     older timkiem built it, RebuildRunning when a rebuild or another update
-    holds the folder.
+    holds the folder, SynonymsError (before anything is written) for a synonyms
+    file it cannot use.
     """
     started = time.monotonic()
     corpus_dir, index_dir = require_folder(corpus_dir), Path(index_dir)
+    user_synonyms = synonyms.user_groups(index_dir, synonyms_file)
     report = UpdateReport()
     with generations.rebuild_lock(index_dir):
         live = generations.require_live(index_dir)
-        entries = scan(corpus_dir, report.problems, on_problem)
+        definitions = synonyms.DefinitionCounter()
+        entries = scan(corpus_dir, report.problems, on_problem, definitions.add)
+        groups = synonyms.index_groups(user_synonyms, definitions.consistent())
         indexed = _indexed_digests(live)
         wanted = {entry.id for entry in entries}
         gone = [doc_id for doc_id in indexed if doc_id not in wanted]
@@ -63,10 +72,11 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
         report.added, report.changed, report.deleted = len(fresh) - len(changed), len(changed), len(gone)
         report.unchanged = len(entries) - len(fresh)
         report.generation = live.name
-        if fresh or gone:
+        if fresh or gone or synonyms.differs(live, groups):
             with generations.publishing(index_dir) as generation:
                 report.deleted_share = _write_update(live, generation, Selection(corpus_dir, fresh), gone + changed,
                                                      workers or default_workers(), progress)
+                synonyms.write(generation, groups)
             report.generation = generation.name
     report.seconds = time.monotonic() - started
     return report
