@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer import semantic
-from indexer.analysis import segment
+from indexer.analysis import SYLLABLE, segment
 from indexer.facets import FACETS, SORTS, FacetValue, Filters
 from indexer.generations import IndexMissing, OldIndex
 from indexer.query import MAX_QUERY_CHARS
@@ -83,6 +83,8 @@ class SearchResults:
     # Words the results were found with in place of what was typed (typos, joined syllables,
     # Telex): [{"typed": "thuogn", "searched": "thương", "kind": "typo"}]; the results include them.
     corrections: list[dict] = field(default_factory=list)
+    # Abbreviations and synonyms also searched: [{"typed": "UBND", "also": "Ủy ban nhân dân", "source": "builtin"}].
+    expansions: list[dict] = field(default_factory=list)
     verbatim: bool = False  # searched exactly as typed, corrections off
     not_searched: str = ""  # the end of a long pasted question, left out of the search
     generation: str = ""  # the index generation that answered
@@ -154,6 +156,10 @@ class SearchEngine:
         results.suggestion, results.suggestion_kind = understood.suggestion or (None, None)
         results.corrections = [{"typed": c.typed, "searched": c.searched, "kind": c.kind}
                                for c in understood.corrections]
+        plain = understood.searched.plain.text
+        words = list(SYLLABLE.finditer(plain))
+        results.expansions = [{"typed": plain[words[found.start].start():words[found.end - 1].end()],
+                               "also": found.text, "source": found.source} for found in understood.expansions]
         results.verbatim, results.not_searched = verbatim, understood.ignored
         parsed = understood.searched
         if not parsed.is_empty():

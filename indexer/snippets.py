@@ -39,12 +39,17 @@ def match_spans(text: str, terms: list[QueryTerm], allow_folded: bool = True) ->
             exact.setdefault(term.exact, set()).add(position)
         if allow_folded and not (term.accented and term.exact in present):
             folded.setdefault(term.folded, set()).add(position)
-    matching = [exact.get(form, set()) | (folded.get(fold(form), set()) if folded else set())
-                for _, _, form in found]
+    none: frozenset[int] = frozenset()
+
+    def positions(form: str):
+        by_exact, by_folded = exact.get(form), folded.get(fold(form)) if folded else None
+        return (by_exact | by_folded) if by_exact and by_folded else by_exact or by_folded or none
+
+    matching = [positions(form) for _, _, form in found]
     in_run = [False] * len(found)
     covered: set[int] = set()
     for i in range(1, len(found)):
-        if not text[found[i - 1][1]:found[i][0]].strip():
+        if matching[i] and matching[i - 1] and not text[found[i - 1][1]:found[i][0]].strip():
             linked = {j for j in matching[i] if j - 1 in matching[i - 1]}
             if linked:
                 in_run[i - 1] = in_run[i] = True

@@ -33,6 +33,7 @@ MOST_SYLLABLES = 50  # of a pasted question, the first ones are searched
 # log(1 + documents holding them side by side) - COST_WEIGHT * cost.
 COST_WEIGHT = 2.0
 JOINED_WEIGHT = 0.8  # "Hà Nội" matching "Hanoi": less than what was typed
+SYNONYM_WEIGHT = 0.8  # "UBND" matching "Ủy ban nhân dân" and back
 RARE = 2  # documents: a word known more widely is never corrected
 # A word the index knows (rarely) is corrected only when what it would be corrected to is this
 # many times more widespread; it is then searched as typed too.
@@ -69,6 +70,8 @@ class Alternative:
     end: int
     syllables: tuple[str, ...]  # folded
     weight: float
+    text: str = ""  # as written, for a synonym ("Ủy ban nhân dân")
+    source: str = ""  # a synonym's: builtin, corpus, or FILE:LINE of the user's file
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,11 @@ class Query:
     alternatives: tuple[Alternative, ...] = ()
     lowered: frozenset[int] = field(default_factory=frozenset)  # corrected plain syllables (ranking.CORRECTED_WEIGHT)
     ignored: str = ""  # the end of a long query, not searched
+
+    @property
+    def expansions(self) -> list[Alternative]:
+        """The synonyms and abbreviations the query was also searched with."""
+        return [alternative for alternative in self.alternatives if alternative.source]
 
     @property
     def meant(self) -> ParsedQuery:
@@ -125,7 +133,8 @@ def understand(view, raw: str, correct: bool = True) -> Query:
         elif corrections:  # "cong nghệp": accents typed on some words only, and a typo
             restored = restore(view, corrected)
             searched = restored.parsed if restored else searched
-    alternatives = tuple(kept) + (_joined(view, searched) if correct and view.folding else ())
+    alternatives = tuple(kept) + (_joined(view, searched) + _synonyms(view, searched)
+                                  if correct and view.folding else ())
     return Query(typed, searched, converted if converted != text else None, restored,
                  corrected if corrections else None, corrections, alternatives, lowered, ignored)
 def convert_typing(view, text: str) -> str:
@@ -259,3 +268,10 @@ def _joined(view, searched: ParsedQuery) -> tuple[Alternative, ...]:
         if joined.isalpha() and view.folded_syllables.get(joined, 0) > 0:
             found.append(Alternative(position, position + 2, (joined,), JOINED_WEIGHT))
     return tuple(found)
+
+
+def _synonyms(view, searched: ParsedQuery) -> tuple[Alternative, ...]:
+    """The abbreviations and synonyms of the query's plain words, both ways (synonyms.py)."""
+    folded = [term.folded for term in searched.plain.terms]
+    return tuple(Alternative(found.start, found.end, found.phrase, SYNONYM_WEIGHT, found.text, found.source)
+                 for found in view.synonyms.alternatives(folded))

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import semantic, spellings
+from indexer import semantic, spellings, synonyms
 from indexer.facets import Metadata
 from indexer.generations import open_generation, require_live
 from indexer.restore import Vocabulary
 from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD, VECTOR_FIELD, IndexOptions, options_of
 from indexer.suggest import Completions
+from indexer.synonyms import Synonyms
 from indexer.text import fold
 from indexer.typos import Neighbours
 from indexer.whoosh_internals import read_postings
@@ -35,8 +36,9 @@ REMEMBERED = 1000  # small per-document results (``remember``)
 class _Generation:
     """What all threads share of one generation: caches filled from whichever thread asks first."""
 
-    def __init__(self, name: str, options: IndexOptions):
-        self.name = name
+    def __init__(self, path: Path, options: IndexOptions):
+        self.path = path  # the generation's folder
+        self.name = path.name
         self.options = options
         self.lock = threading.Lock()
         self.lengths: dict[str, tuple[np.ndarray, float]] = {}
@@ -225,6 +227,11 @@ class View:
         return self._once("folded_syllables", count)
 
     @property
+    def synonyms(self) -> Synonyms:
+        """The abbreviations and synonyms the generation was built with (synonyms.py)."""
+        return self._once("synonyms", lambda: synonyms.load(self._shared.path))
+
+    @property
     def neighbours(self) -> Neighbours:
         """The folded syllables, for finding those near a mistyped one (typos.py)."""
         return self._once("neighbours", lambda: Neighbours(self.folded_syllables))
@@ -247,7 +254,7 @@ class View:
         self.live, self.metadata  # noqa: B018 - computed and kept
         for field in self.searcher.schema.scorable_names():
             self.lengths(field)
-        self.vocabulary, self.completions, self.neighbours  # noqa: B018
+        self.vocabulary, self.completions, self.neighbours, self.synonyms  # noqa: B018
         if warm_cache:
             self._cache_common_terms()
 
@@ -298,7 +305,7 @@ class LiveIndex:
             if generation.name not in self._opened:
                 # Older generations are no longer searched by new requests.
                 index = open_generation(generation)
-                shared = _Generation(generation.name, options_of(index.schema))
+                shared = _Generation(generation, options_of(index.schema))
                 self._opened = {generation.name: (index, shared)}
                 threading.Thread(target=_prepare, args=(index, shared), daemon=True,
                                  name=f"prepare {generation.name}").start()

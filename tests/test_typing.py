@@ -22,6 +22,8 @@ NEWS = {
     "en-1": ("Hanoi in English", "The Hanoi office of the company opened in May."),
     "mk-1": ("Tiếp thị trực tuyến", "Các cửa hàng bán hàng online qua mạng xã hội."),
     "mk-2": ("Mua sắm online", "Người tiêu dùng mua sắm online nhiều hơn."),
+    "ub-1": ("Tỉnh họp thường kỳ", "Ủy ban nhân dân tỉnh Lạng Sơn họp phiên thường kỳ."),
+    "ub-2": ("Huyện ra quyết định", "UBND huyện Lục Nam ban hành quyết định mới."),
 }
 
 
@@ -118,3 +120,15 @@ def test_long_questions_are_answered_and_hostile_sizes_refused(client):
     assert "phần sau bị bỏ qua" in client.get("/", query_string={"q": question}).get_data(as_text=True)
     refused = client.get("/api/search", query_string={"q": "a" * 2_000_000})
     assert refused.status_code in (400, 414, 431) and refused.status_code != 500
+
+
+def test_abbreviations_find_their_full_names_and_back(engine):
+    short = engine.search("UBND")
+    assert set(ids(short)) == {"ub-1", "ub-2"}
+    assert short.expansions[0] == {"typed": "UBND", "also": "Ủy ban nhân dân", "source": "builtin"}
+    assert "<mark>Ủy ban nhân dân</mark>" in next(h for h in short.hits if h.id == "ub-1.txt").snippet
+    full = engine.search("ủy ban nhân dân")
+    assert set(ids(full)[:2]) == {"ub-1", "ub-2"}
+    assert "<mark>UBND</mark>" in next(h for h in full.hits if h.id == "ub-2.txt").snippet
+    assert short.suggestion is None  # an abbreviation is typed right
+    assert engine.search("UBND", verbatim=True).expansions == []

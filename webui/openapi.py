@@ -54,6 +54,8 @@ SCHEMAS = {
                                            "corrections); null without a suggestion"},
         "corrections": {"type": "array", "description": "words searched in place of what was typed",
                         "items": _object({"typed": _TEXT, "searched": _TEXT, "kind": {"enum": ["typo", "split"]}})},
+        "expansions": {"type": "array", "description": "abbreviations and synonyms also searched",
+                       "items": _object({"typed": _TEXT, "also": _TEXT, "source": _TEXT})},
         "verbatim": {"type": "boolean", "description": "searched exactly as typed (verbatim=1)"},
         "not_searched": {"type": "string",
                          "description": "the end of a long query that was left out of the search (empty if none)"},
