@@ -10,6 +10,7 @@ validates requests, pages through the ranking and builds highlighted hits.
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from indexer import semantic
 from indexer.analysis import SYLLABLE, segment
 from indexer.facets import FACETS, SORTS, FacetValue, Filters
 from indexer.generations import IndexMissing, OldIndex
-from indexer.query import MAX_QUERY_CHARS
+from indexer.query import MAX_QUERY_CHARS, QueryTerm
 from indexer.ranking import match, plan, rerank
 from indexer.schema import IndexOptions
 from indexer.similar import similar
@@ -178,8 +179,8 @@ class SearchEngine:
                 matches = _by_meaning(view, matches, understood.meant.wanted)
             results.total = len(matches.docnums)
             ranked = matches.best(page * per_page, metadata.id_rank, metadata.order(sort, matches.docnums))
-            terms = understood.highlight_terms()
-            results.hits = [_hit(view, docnum, score, terms) for docnum, score in ranked[(page - 1) * per_page:]]
+            marks = Marks(understood.highlight_terms(), understood.highlight_phrases(), view.folding)
+            results.hits = [_hit(view, docnum, score, marks) for docnum, score in ranked[(page - 1) * per_page:]]
         results.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return results
 
@@ -190,13 +191,14 @@ class SearchEngine:
         if docnum is None:
             return None
         stored = view.stored(docnum)
-        terms = understand(view, query[:MAX_QUERY_CHARS]).highlight_terms() if query.strip() else []
+        understood = understand(view, query[:MAX_QUERY_CHARS])
+        marks = Marks(understood.highlight_terms(), understood.highlight_phrases(), view.folding)
         text = stored.get("title", "") + "\n" + stored.get("body", "")
         related = view.remember(("similar", docnum), lambda: similar(view, docnum, text, SIMILAR_DOCUMENTS))
-        return DocumentView(body_html=highlight(stored.get("body", ""), terms, view.folding),
-                            similar=[DocumentInfo(**_info(view.stored(number), [], view.folding))
+        return DocumentView(body_html=marks.highlight(stored.get("body", "")),
+                            similar=[DocumentInfo(**_info(view.stored(number), Marks([], [], view.folding)))
                                      for number, _ in related],
-                            **_info(stored, terms, view.folding))
+                            **_info(stored, marks))
 
     def suggest(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
         """Completions of a query being typed (``cong th`` -> ``công thương``)."""
@@ -223,16 +225,30 @@ def _by_meaning(view: View, matches, query: str):
                   view.metadata.id_rank)
 
 
-def _hit(view: View, docnum: int, score: float, terms) -> Hit:
+class Marks(NamedTuple):
+    """What to mark in the texts shown: the query's syllables as meant, phrases that stand for
+    some of them (marked only whole), and whether unaccented lookalikes may match."""
+
+    terms: list[QueryTerm]
+    phrases: list[tuple[QueryTerm, ...]]
+    folding: bool
+
+    def highlight(self, text: str) -> str:
+        return highlight(text, self.terms, self.folding, self.phrases)
+
+    def snippet(self, text: str) -> str:
+        return snippet(text, self.terms, self.folding, phrases=self.phrases)
+
+
+def _hit(view: View, docnum: int, score: float, marks: Marks) -> Hit:
     stored = view.stored(docnum)
-    return Hit(snippet=snippet(stored.get("body", ""), terms, view.folding), score=round(score, 4),
-               **_info(stored, terms, view.folding))
+    return Hit(snippet=marks.snippet(stored.get("body", "")), score=round(score, 4), **_info(stored, marks))
 
 
-def _info(stored: dict, terms, fold_on: bool) -> dict:
+def _info(stored: dict, marks: Marks) -> dict:
     """DocumentInfo fields of a stored document, the title highlighted."""
     title = _display_title(stored)
-    return dict(id=stored["id"], title=title, title_html=highlight(title, terms, fold_on),
+    return dict(id=stored["id"], title=title, title_html=marks.highlight(title),
                 date=stored.get("date", ""), source=stored.get("source", ""),
                 category=stored.get("category", ""), source_url=stored.get("url", ""))
 

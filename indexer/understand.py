@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from indexer import telex
 from indexer.analysis import SYLLABLE, syllable_term
-from indexer.query import ParsedQuery, QueryTerm, bounded, parse, plain_syllables
+from indexer.query import ParsedQuery, QueryTerm, bounded, parse, plain_syllables, query_terms
 from indexer.text import clean, fold, has_diacritics
 from indexer.typos import MAX_LETTERS, damerau, looks_vietnamese, split
 
@@ -97,10 +97,17 @@ class Query:
         return self.restored.parsed if self.restored else self.searched
 
     def highlight_terms(self) -> list[QueryTerm]:
-        """What to mark in results: the syllables as meant, then the other ways to write them."""
-        others = [QueryTerm(syllable, syllable, False) for alternative in self.alternatives
-                  for syllable in alternative.syllables]
+        """What to mark in results: the syllables as meant, and the other single words that
+        may stand for them (``Hanoi`` for "Hà Nội")."""
+        others = [QueryTerm(found.syllables[0], found.syllables[0], False)
+                  for found in self.alternatives if len(found.syllables) == 1]
         return self.meant.highlight_terms() + others
+
+    def highlight_phrases(self) -> list[tuple[QueryTerm, ...]]:
+        """Phrases that stand for some of the query's words (an abbreviation's full name), to
+        be marked only where they stand whole."""
+        return [tuple(query_terms(found.text or " ".join(found.syllables)))
+                for found in self.alternatives if len(found.syllables) > 1]
 
     @property
     def suggestion(self) -> tuple[str, str] | None:
@@ -163,8 +170,10 @@ def restore(view, text: str) -> Restored | None:
     if accented == exact:
         return None
     parts, cursor = [], 0
-    for found, form in zip(matches, accented):
-        parts += [text[cursor:found.start()], form.capitalize() if found.group()[:1].isupper() else form]
+    for found, form, before in zip(matches, accented, exact):
+        typed = found.group()
+        parts += [text[cursor:found.start()],
+                  typed if form == before else form.capitalize() if typed[:1].isupper() else form]
         cursor = found.end()
     restored = ("".join(parts) + text[cursor:]).strip()
     return Restored(restored, parse(restored))
