@@ -13,7 +13,7 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Iterator
 
-from indexer.corpus import Document, Location, Problem, read_located
+from indexer.corpus import Document, Location, Problem, read_corpus
 from indexer.schema import DIGEST_BYTES
 
 
@@ -51,7 +51,7 @@ def scan(corpus_dir: Path, problems: list[Problem], on_problem=None) -> list[Ent
             on_problem(found)
 
     by_id: dict[str, Entry] = {}
-    for location, document in read_located(corpus_dir, problem):
+    for location, document in read_corpus(corpus_dir, problem):
         if document.id in by_id:
             problem(Problem(document.id, None, "duplicate id: the later document replaces the earlier"))
             del by_id[document.id]
@@ -73,7 +73,7 @@ class Selection:
         """Documents ``start`` to ``end - 1`` of the selection, read from the corpus."""
         wanted = {entry.location: entry for entry in self.entries[start:end]}
         found = 0
-        for location, document in read_located(self.corpus_dir, lambda problem: None, only=set(wanted)):
+        for location, document in read_corpus(self.corpus_dir, lambda problem: None, only=set(wanted)):
             if digest(document) != wanted[location].digest:
                 raise CorpusChanged(f"{self.corpus_dir} changed during the build "
                                     f"(at {document.id!r}): run it again")
