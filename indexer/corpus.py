@@ -18,6 +18,7 @@ Nothing here raises on bad input: every unreadable file or line is handed to
 import gzip
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -49,6 +50,12 @@ class Problem:
     path: str
     line: int | None
     reason: str
+    kept: bool = False  # a warning about a document that is still indexed
+
+    @property
+    def kind(self) -> str:
+        """The reason without its particulars, to count problems by: "damaged PDF", "not UTF-8" …"""
+        return _PARTICULARS.split(self.reason, maxsplit=1)[0].strip()
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -56,6 +63,7 @@ class Problem:
 
 
 ProblemHandler = Callable[[Problem], None]
+_PARTICULARS = re.compile(r"[:(;]")
 
 
 # Where a document was read: its file, relative to the corpus folder, and its line (0: the whole file).
@@ -135,7 +143,7 @@ def _read_jsonl(path: Path, relative: str, on_problem: ProblemHandler,
                     on_problem(Problem(relative, number, too_large(len(raw))))
                     continue
                 try:
-                    yield number, _jsonl_document(raw, lambda reason: on_problem(Problem(relative, number, reason)))
+                    yield number, _jsonl_document(raw, lambda reason: on_problem(Problem(relative, number, reason, kept=True)))
                 except (UndecodableError, ValueError) as exc:
                     on_problem(Problem(relative, number, _reason(exc)))
     except (OSError, EOFError, gzip.BadGzipFile) as exc:

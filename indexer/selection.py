@@ -53,7 +53,7 @@ def scan(corpus_dir: Path, problems: list[Problem], on_problem=None) -> list[Ent
     by_id: dict[str, Entry] = {}
     for location, document in read_corpus(corpus_dir, problem):
         if document.id in by_id:
-            problem(Problem(document.id, None, "duplicate id: the later document replaces the earlier"))
+            problem(Problem(document.id, None, "duplicate id: the later document replaces the earlier", kept=True))
             del by_id[document.id]
         by_id[document.id] = Entry(location, document.id, len(document.title) + len(document.body), digest(document))
     return list(by_id.values())

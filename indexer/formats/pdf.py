@@ -46,7 +46,7 @@ def read_pdf(path: Path) -> Extracted:
         except Exception as exc:
             raise Unreadable(f"damaged PDF ({_describe(exc)})") from None
     if not any(paragraphs):
-        raise Unreadable("no text: needs OCR (a scanned PDF has only pictures of its pages)")
+        raise Unreadable("no text, needs OCR: the PDF holds only pictures of its pages (a scan?)")
     title = info.get("Title", "")
     text = read_plain("\n".join(paragraphs), title="" if _GENERATED_TITLE.fullmatch(title) else title)
     return Extracted(title=text.title, body=text.body, date=text.date or _pdf_date(info.get("CreationDate", "")))

@@ -33,6 +33,9 @@ _ANYWHERE = _line_rule(_RULES["anywhere"])
 _ENDING = _line_rule(_RULES["ending"])
 # The same rule as _ANYWHERE, to find in one pass whether any line of a text is chrome.
 _ANYWHERE_IN_TEXT = re.compile(rf"^(?:{_ANYWHERE.pattern})$", re.IGNORECASE | re.MULTILINE)
+_PICTURE_NAME = re.compile(
+    rf"(?:^|(?<=\s{{3}}))[ \t]*[\w\-.()~%]+\.(?:{'|'.join(_RULES['pictures']['extensions'])})[ \t]*(?=\s{{3}}|$)",
+    re.IGNORECASE | re.MULTILINE)
 _DATE_LABEL = re.compile(rf"\s*(?:{'|'.join(map(re.escape, _RULES['dates']['labels']))})\s*:?\s+", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…](?=\s+[A-ZÀ-Ỹ\"“])")
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -56,14 +59,13 @@ def read_scraped(text: str, markdown: bool = False) -> Scraped:
     title = lines[title_at].strip()
     if markdown:
         title = title.lstrip("#").strip()
+    body_at = title_at + 1
     if _is_paragraph(title):  # no headline: the lead's first sentence names the article
-        title = _first_sentence(title)
-    else:
-        cleaner.drop.add(title_at)
+        title, body_at = _first_sentence(title), title_at
     cleaner.read_tail(after=title_at)
     if not cleaner.changed:
-        return Scraped(title, "\n".join(lines[title_at + 1:]).strip(), cleaner.date)
-    return Scraped(title, cleaner.text(start=title_at), cleaner.date)
+        return Scraped(title, "\n".join(lines[body_at:]).strip(), cleaner.date)
+    return Scraped(title, cleaner.text(start=body_at), cleaner.date)
 
 
 def clean_body(text: str) -> tuple[str, str]:
@@ -90,8 +92,16 @@ class _Cleaner:
         self.drop: set[int] = set()
         self.edited = False
         self.date = ""
-        if _ANYWHERE_IN_TEXT.search("\n".join(lines)):
+        text = "\n".join(lines)
+        if _ANYWHERE_IN_TEXT.search(text):
             self.drop.update(i for i, line in enumerate(lines) if is_chrome(line))
+        if _PICTURE_NAME.search(text):
+            for i, line in enumerate(lines):
+                rest = _PICTURE_NAME.sub("", line)
+                if rest != line:
+                    self.lines[i], self.edited = rest.strip(), True
+                    if not rest.strip():
+                        self.drop.add(i)
 
     @property
     def changed(self) -> bool:
