@@ -153,10 +153,11 @@ def _rebuild(args) -> int:
 
 
 def _tally(counts: Counter) -> str:
-    """`` (3 html, 2 pdf)``: most frequent first; nothing for no counts."""
+    """`` (3 html, 2 pdf)``: most frequent first, then by name; nothing for no counts."""
     if not counts:
         return ""
-    return " (" + ", ".join(f"{count} {name}" for name, count in counts.most_common()) + ")"
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return " (" + ", ".join(f"{count} {name}" for name, count in ordered) + ")"
 
 
 def _inspect(args) -> int:

@@ -197,6 +197,14 @@ def _time_element(tree) -> str:
 
 
 def _article_text(tree, title: str) -> str:
+    # trafilatura decodes references in the text it returns, which lxml has already decoded:
+    # "&" is escaped here so that what it decodes is what the page said ("AT&amp;amp;T" -> "AT&amp;T").
+    for text in tree.xpath("//body//text()[contains(., '&')]"):
+        parent = text.getparent()
+        if text.is_tail:
+            parent.tail = parent.tail.replace("&", "&amp;")
+        else:
+            parent.text = parent.text.replace("&", "&amp;")
     extracted = trafilatura.bare_extraction(tree, fast=True, include_comments=False, include_tables=True,
                                             with_metadata=False)
     text = (extracted.text if extracted is not None else "") or ""
