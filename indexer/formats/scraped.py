@@ -31,11 +31,11 @@ def _line_rule(section: dict) -> re.Pattern:
 
 _ANYWHERE = _line_rule(_RULES["anywhere"])
 _ENDING = _line_rule(_RULES["ending"])
-# The same rule as _ANYWHERE, to find in one pass whether any line of a text is chrome.
-_ANYWHERE_IN_TEXT = re.compile(rf"^(?:{_ANYWHERE.pattern})$", re.IGNORECASE | re.MULTILINE)
-_PICTURE_NAME = re.compile(
-    rf"(?:^|(?<=\s{{3}}))[ \t]*[\w\-.()~%]+\.(?:{'|'.join(_RULES['pictures']['extensions'])})[ \t]*(?=\s{{3}}|$)",
-    re.IGNORECASE | re.MULTILINE)
+CHROME_CHARS = 120  # a longer line is never a button, counter or breadcrumb
+_EXTENSIONS = "|".join(_RULES["pictures"]["extensions"])
+_PICTURE_HINT = re.compile(rf"\.(?:{_EXTENSIONS})\b", re.IGNORECASE)  # cheap: found before the rule is tried
+_PICTURE_NAME = re.compile(rf"(?:^|(?<=\s{{3}}))[ \t]*[\w\-.()~%]+\.(?:{_EXTENSIONS})[ \t]*(?=\s{{3}}|$)",
+                           re.IGNORECASE)
 _DATE_LABEL = re.compile(rf"\s*(?:{'|'.join(map(re.escape, _RULES['dates']['labels']))})\s*:?\s+", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…](?=\s+[A-ZÀ-Ỹ\"“])")
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -92,11 +92,9 @@ class _Cleaner:
         self.drop: set[int] = set()
         self.edited = False
         self.date = ""
-        text = "\n".join(lines)
-        if _ANYWHERE_IN_TEXT.search(text):
-            self.drop.update(i for i, line in enumerate(lines) if is_chrome(line))
-        if _PICTURE_NAME.search(text):
-            for i, line in enumerate(lines):
+        self.drop.update(i for i, line in enumerate(lines) if len(line) <= CHROME_CHARS and is_chrome(line))
+        for i, line in enumerate(lines):
+            if _PICTURE_HINT.search(line):
                 rest = _PICTURE_NAME.sub("", line)
                 if rest != line:
                     self.lines[i], self.edited = rest.strip(), True
