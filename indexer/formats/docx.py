@@ -1,6 +1,7 @@
 """Word files (``.docx``): paragraphs and tables in document order (python-docx), the title
 from the document's properties or its first heading, the date from the text or the properties."""
 
+import datetime
 from pathlib import Path
 
 import docx
@@ -12,6 +13,8 @@ from indexer.formats import Extracted, Unreadable
 from indexer.formats.plain import read_plain
 
 _HEADING_STYLES = ("title", "heading 1", "heading1")
+# python-docx's own template carries this creation date: a file it made has no date of its own.
+_TEMPLATE_CREATED = datetime.datetime(2013, 12, 23, 23, 15)
 _HEADING_WITHIN = 5  # paragraphs from the top in which a heading is the document's title
 
 
@@ -32,7 +35,8 @@ def read_docx(path: Path) -> Extracted:
             lines.extend(_rows(block))
     properties = document.core_properties
     text = read_plain("\n".join(lines), title=(properties.title or "").strip() or heading)
-    created = properties.created.date().isoformat() if properties.created else ""
+    created = properties.created
+    created = created.date().isoformat() if created and created.replace(tzinfo=None) != _TEMPLATE_CREATED else ""
     return Extracted(title=text.title, body=text.body, date=text.date or created)
 
 
