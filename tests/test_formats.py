@@ -90,8 +90,9 @@ def test_a_news_page_gives_its_article_headline_date_site_and_address(tmp_path):
     ('<meta property="og:title" content="Phường Hai Bà Trưng: Mong sớm đưa khu đất vào sử dụng">',
      "<span>Phường Hai Bà Trưng:</span><span>Mong sớm đưa khu đất vào sử dụng</span>",
      "Phường Hai Bà Trưng: Mong sớm đưa khu đất vào sử dụng"),
-    # the site's logo is the page's h1: not the headline
+    # the site's logo, or the section's name, is the page's h1: not the headline
     ('<meta property="og:title" content="Giá lúa tăng cao ở miền Tây">', "Báo Nông Thôn", "Giá lúa tăng cao ở miền Tây"),
+    ('<meta property="og:title" content="Kinh tế miền Tây tăng trưởng mạnh">', "Kinh tế", "Kinh tế miền Tây tăng trưởng mạnh"),
     # no metadata: the <title> without the site name and its section
     ('<title>Giá lúa tăng cao ở miền Tây - Kinh tế - Nông Thôn Online</title>'
      '<meta property="og:site_name" content="Báo Nông Thôn Online">', "", "Giá lúa tăng cao ở miền Tây"),

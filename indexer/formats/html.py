@@ -143,8 +143,9 @@ def _headline(tree, meta: dict, linked: dict, site: str, url: str) -> str:
             return shown
         if _squeezed(shown) == _squeezed(stated):
             return stated  # the same words; the metadata keeps the spaces that styled spans lose
-        if _squeezed(stated).startswith(_squeezed(shown)) or _overlap(shown, stated) >= 0.6:
-            return shown
+        if len(_squeezed(shown)) * 2 >= len(_squeezed(stated)) and (
+                _squeezed(stated).startswith(_squeezed(shown)) or _overlap(shown, stated) >= 0.6):
+            return shown  # the headline shown, where the metadata adds the site or rewords it
     return stated
 
 
@@ -179,7 +180,7 @@ def _squeezed(text: str) -> str:
 
 def _overlap(a: str, b: str) -> float:
     words_a, words_b = set(_WORD.findall(a.casefold())), set(_WORD.findall(b.casefold()))
-    return len(words_a & words_b) / max(1, min(len(words_a), len(words_b)))
+    return len(words_a & words_b) / max(1, len(words_a), len(words_b))
 
 
 def _meta_date(meta: dict) -> str:
