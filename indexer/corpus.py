@@ -112,7 +112,7 @@ def read_file(path: Path, relative: str, on_problem: ProblemHandler,
 def _corpus_files(root: Path, on_problem: ProblemHandler) -> list[Path]:
     found = []
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and not _saved_page_parts(d, files))
         for name in sorted(files):
             if name.startswith("."):
                 continue
@@ -123,6 +123,12 @@ def _corpus_files(root: Path, on_problem: ProblemHandler) -> list[Path]:
                 on_problem(Problem(relative, None, f"unsupported format ({Path(name).suffix.lower()}): "
                                                    "save it as .docx, PDF or text"))
     return found
+
+
+def _saved_page_parts(folder: str, files: list[str]) -> bool:
+    """A browser's "save page" folder (``page_files`` beside ``page.html``): its scripts, styles
+    and the frames of advertisements are parts of that page, not documents."""
+    return folder.endswith("_files") and any(f"{folder[:-6]}.{suffix}" in files for suffix in ("html", "htm"))
 
 
 def _read_jsonl(path: Path, relative: str, on_problem: ProblemHandler,

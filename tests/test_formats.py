@@ -293,6 +293,14 @@ def test_a_folder_of_every_format_is_searchable_and_updates_by_fingerprint(tmp_p
     assert [hit.id for hit in SearchEngine(tmp_path / "index").search('"mùa khô"').hits] == ["word/bao-cao.docx"]
 
 
+def test_the_folder_a_browser_saves_beside_a_page_is_part_of_the_page(tmp_path):
+    write(tmp_path, "tin.html", NEWS_PAGE)
+    write(tmp_path, "tin_files/quang-cao.html", "<html><body><p>Mua ngay hôm nay, giảm giá 50%!</p></body></html>")
+    write(tmp_path, "ghi-chu_files/note.txt", "Ghi chú\nmột thư mục tên như thế, không có trang bên cạnh")
+    documents, problems = read_one(tmp_path / "tin.html")
+    assert [d.id for d in documents] == ["tin.html", "ghi-chu_files/note.txt"] and not problems
+
+
 def test_jsonl_text_loses_its_chrome_and_gives_its_date_line(tmp_path):
     records = [
         {"id": "1", "title": "Anh hùng &amp; đổi mới", "text": "Tiếng Việt | English\n29/05/2020 - 19:54\n"
