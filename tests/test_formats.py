@@ -301,6 +301,21 @@ def test_the_folder_a_browser_saves_beside_a_page_is_part_of_the_page(tmp_path):
     assert [d.id for d in documents] == ["tin.html", "ghi-chu_files/note.txt"] and not problems
 
 
+def test_a_build_reads_each_costly_file_once(tmp_path, monkeypatch):
+    import indexer.corpus
+
+    corpus = tmp_path / "corpus"
+    write(corpus, "tin.html", NEWS_PAGE)
+    write(corpus, "bi-thu.pdf", (DOCUMENTS / "article.pdf").read_bytes())
+    write(corpus, "tin.txt", "Thủy điện\nHồ đã tích đủ nước.")
+    reads = []
+    original = indexer.corpus.read_document
+    monkeypatch.setattr(indexer.corpus, "read_document", lambda path, kind: reads.append(path.name) or original(path, kind))
+    assert rebuild(corpus, tmp_path / "index", workers=1).documents == 3
+    assert sorted(reads) == ["bi-thu.pdf", "tin.html", "tin.txt", "tin.txt"]  # text is cheaper read again than held
+    assert SearchEngine(tmp_path / "index").search('"Lê Minh Đức"').total == 1
+
+
 def test_jsonl_text_loses_its_chrome_and_gives_its_date_line(tmp_path):
     records = [
         {"id": "1", "title": "Anh hùng &amp; đổi mới", "text": "Tiếng Việt | English\n29/05/2020 - 19:54\n"
