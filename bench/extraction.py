@@ -1,7 +1,7 @@
 """Reading documents: titles, dates and article text from web pages, the seed corpus, and PDF
 and Word files made from it; what the alternatives give on the same files.
 
-    .venv/bin/pip install -e '.[bench]'    # fpdf2, pypdf, readability-lxml (the alternatives)
+    .venv/bin/pip install -e '.[bench]' && .venv/bin/pip install readability-lxml  # the alternatives
     .venv/bin/python bench/extraction.py [--no-compare] [--skip-long] [--skip-jsonl]
 
 Printed per source: title accuracy, date accuracy, body accuracy (the body holds the
@@ -174,7 +174,7 @@ def alternatives() -> dict[str, Callable[[bytes], Extracted]]:
         import lxml.html
         from readability import Document as Readability
     except ImportError:
-        print("  (readability-lxml not installed: pip install -e '.[bench]' to measure it)")
+        print("  (readability-lxml not installed: .venv/bin/pip install readability-lxml to measure it)")
         return found
 
     def readability(data: bytes) -> Extracted:
