@@ -4,9 +4,9 @@ PDF, Word and HTML): the headline, the date, the article without the site's chro
 The rules are data (``chrome.toml``): phrases and patterns of lines that are site
 chrome.  Chrome sits around an article, so only the first HEAD_LINES lines are read for
 the headline and date, and only the last TAIL_LINES for the headers of what follows the
-article; lines dropped anywhere (picture file names, share buttons) are first looked for
-with one regular expression over the whole text.  A text without any of it comes back as
-it was.
+article; lines dropped anywhere (share buttons, counters) are looked for among the short
+lines only, and picture file names on lines that hold a picture's extension.  A text
+without any of it comes back as it was.
 """
 
 import re
@@ -19,6 +19,7 @@ from indexer.formats.dates import date_line, leading_date
 HEAD_LINES = 6  # non-empty lines read for the headline and a date line
 TAIL_LINES = 12  # non-empty lines in which a header of related articles, tags … ends the article
 TITLE_CHARS = 200  # a longer first line is a paragraph, not a headline
+CHROME_CHARS = 120  # a longer line is never a button, counter or breadcrumb
 
 _RULES = tomllib.loads((Path(__file__).with_name("chrome.toml")).read_text(encoding="utf-8"))
 _EDGE = r"[\s•·*+>\-–—]*"  # bullets, dashes and spaces around a chrome line
@@ -31,7 +32,6 @@ def _line_rule(section: dict) -> re.Pattern:
 
 _ANYWHERE = _line_rule(_RULES["anywhere"])
 _ENDING = _line_rule(_RULES["ending"])
-CHROME_CHARS = 120  # a longer line is never a button, counter or breadcrumb
 _EXTENSIONS = "|".join(_RULES["pictures"]["extensions"])
 _PICTURE_HINT = re.compile(rf"\.(?:{_EXTENSIONS})\b", re.IGNORECASE)  # cheap: found before the rule is tried
 _PICTURE_NAME = re.compile(rf"(?:^|(?<=\s{{3}}))[ \t]*[\w\-.()~%]+\.(?:{_EXTENSIONS})[ \t]*(?=\s{{3}}|$)",
