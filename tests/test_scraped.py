@@ -51,7 +51,7 @@ def test_seed_chrome_is_left_out_of_the_body():
     ("Cập nhật: 10:10 28/5/2020", "2020-05-28"),
     ("Hà Nội, ngày 20 tháng 1 năm 2020", "2020-01-20"),
     ("Lượt xem: 1.234", ""),
-    ("• Chia sẻ", ""),
+    ("• Chia sẻ bài", ""),
 ])
 def test_each_kind_of_chrome_above_a_headline(top, date):
     text = f"{top}\n\nSở Công Thương kiểm tra chợ Tết\n\nĐoàn kiểm tra đã đến 12 chợ trong tỉnh.\nHết."
@@ -72,6 +72,13 @@ def test_what_follows_an_article_is_left_out(ending):
     article = ("Chợ Tết năm nay\n\nĐoàn kiểm tra liên ngành của tỉnh đã đến 12 chợ, kiểm tra nguồn gốc hàng hóa"
                " và giá cả niêm yết.\n\nKết quả cho thấy các tiểu thương chấp hành tốt quy định.\n\nMinh An")
     assert read_scraped("\n".join([article, "", *ending])).body == read_scraped(article).body
+
+
+def test_words_that_are_chrome_on_some_sites_and_text_on_others_are_kept():
+    text = ("Sống vui mỗi ngày\nĐọc một câu chuyện mỗi ngày.\nChia sẻ\nQuan tâm đến những mảnh đời bất hạnh.\n"
+            "Thời gian: ngày 12-2-2006 (15 tháng giêng ÂL).\nĐịa điểm: thị xã Hội An.")
+    document = read_scraped(text)
+    assert document.body == text.split("\n", 1)[1] and document.date == ""  # both seen in vntc articles
 
 
 def test_an_ending_header_inside_the_article_is_kept():
@@ -99,7 +106,7 @@ def test_a_picture_file_name_is_dropped_in_the_middle_and_its_caption_kept():
 
 def test_markdown_headings_and_a_file_of_chrome_only():
     assert read_scraped("logo\n# Báo cáo năm\nNội dung.", markdown=True).title == "Báo cáo năm"
-    assert read_scraped("logo\nChia sẻ\n").title == ""
+    assert read_scraped("logo\nChia sẻ bài viết\n").title == ""
 
 
 def test_entities_are_decoded_once_and_a_literal_ampersand_survives():
