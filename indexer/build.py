@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import signal
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -26,6 +27,7 @@ from indexer import generations, semantic, spellings, synonyms
 from indexer.analysis import index_terms
 from indexer.codec import TimkiemCodec
 from indexer.corpus import Document, Problem
+from indexer.formats import format_of
 from indexer.schema import IndexOptions, build_schema, document_fields
 from indexer.selection import Selection, digest, scan
 from indexer.whoosh_internals import close_segment, commit_segments, segment_writer
@@ -43,10 +45,16 @@ class BuildReport:
     size_bytes: int = 0
     generation: str = ""
     problems: list[Problem] = field(default_factory=list)
+    formats: Counter = field(default_factory=Counter)  # documents indexed per format ("html", "pdf" …)
 
     @property
     def skipped(self) -> int:
-        return sum(1 for problem in self.problems if not problem.reason.startswith("duplicate id"))
+        return sum(1 for problem in self.problems if not problem.kept)
+
+    @property
+    def skips(self) -> Counter:
+        """Skipped files and lines per reason."""
+        return Counter(problem.kind for problem in self.problems if not problem.kept)
 
 
 def default_workers() -> int:
@@ -74,6 +82,7 @@ def rebuild(corpus_dir: Path, index_dir: Path, options: IndexOptions = IndexOpti
             _write_generation(generation, selection, options, workers or default_workers(), progress)
             synonyms.write(generation, synonyms.index_groups(user_synonyms, definitions.consistent()))
     report.documents = len(selection)
+    report.formats = Counter(format_of(entry.location[0]) for entry in selection.entries)
     report.generation = generation.name
     report.size_bytes = sum(f.stat().st_size for f in generation.iterdir())
     report.seconds = time.monotonic() - started

@@ -1,4 +1,4 @@
-"""The ``timkiem`` command: rebuild, update, search, serve, stats, export.
+"""The ``timkiem`` command: rebuild, update, search, serve, stats, export, inspect.
 
 Exit codes: 0 success, 2 usage errors (argparse), 1 any other failure, always
 with one clear line on stderr and never a traceback.
@@ -10,11 +10,14 @@ import json
 import os
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 from indexer import generations, synonyms
 from indexer.build import default_workers, rebuild
+from indexer.corpus import read_corpus, read_file
 from indexer.export import DOCUMENTS_FILE, FORMATS, MAPPING_FILE, export
+from indexer.formats import format_of
 from indexer.progress import ProgressReporter
 from indexer.schema import IndexOptions
 from indexer.semantic import EncoderMissing
@@ -109,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     dump.add_argument("--workers", type=_positive, default=default_workers(),
                       help="processes that analyse text (default: number of cores)")
     dump.set_defaults(run=_export)
+
+    look = commands.add_parser("inspect", help="show what timkiem reads from a file or a corpus folder")
+    look.add_argument("path", type=Path, help="a document file or a folder")
+    look.add_argument("--lines", type=_positive, default=3, help="lines of each body to show (default 3)")
+    look.set_defaults(run=_inspect)
     return parser
 
 
@@ -145,8 +153,49 @@ def _rebuild(args) -> int:
                      synonyms_file=args.synonyms)
     problems.finish()
     rate = result.documents / result.seconds if result.seconds else 0
-    print(f"Indexed {result.documents} documents in {result.seconds:.1f} s ({rate:,.0f} docs/s); "
-          f"skipped {result.skipped}; index {_size(result.size_bytes)} in {args.index / result.generation}")
+    print(f"Indexed {result.documents} documents{_tally(result.formats)} in {result.seconds:.1f} s "
+          f"({rate:,.0f} docs/s); skipped {result.skipped}{_tally(result.skips)}; "
+          f"index {_size(result.size_bytes)} in {args.index / result.generation}")
+    return 0
+
+
+def _tally(counts: Counter) -> str:
+    """`` (3 html, 2 pdf)``: most frequent first, then by name; nothing for no counts."""
+    if not counts:
+        return ""
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return " (" + ", ".join(f"{count} {name}" for name, count in ordered) + ")"
+
+
+def _inspect(args) -> int:
+    """Each document as the index would hold it, each skipped file with its reason."""
+    path = args.path
+    if not path.exists():
+        raise CommandError(f"no such file or folder: {path}")
+    if path.is_file() and format_of(path.name) is None:
+        raise CommandError(f"not a format timkiem reads: {path} (.txt, .md, .html, .htm, .pdf, .docx, .jsonl, .jsonl.gz)")
+    formats, skips = Counter(), Counter()
+
+    def skipped(problem) -> None:
+        if not problem.kept:
+            skips[problem.kind] += 1
+        where = problem.path if problem.line is None else f"{problem.path}:{problem.line}"
+        print(f"{where}\n  {'note' if problem.kept else 'skipped'}  {problem.reason}\n")
+
+    located = read_corpus(path, skipped) if path.is_dir() else read_file(path, path.name, skipped)
+    for (where, number), document in located:
+        kind = format_of(where)
+        formats[kind] += 1
+        print(f"{where}:{number}  id {document.id}" if number else where)
+        print(f"  format  {kind}\n  title   {document.title or '—'}\n  date    {document.date or '—'}")
+        for name in ("source", "url", "category"):
+            if getattr(document, name):
+                print(f"  {name:<7} {getattr(document, name)}")
+        print(f"  length  {len(document.body):,} characters")
+        for text in [line for line in document.body.split("\n") if line.strip()][:args.lines]:
+            print(f"  | {text[:117] + '…' if len(text) > 118 else text}")
+        print()
+    print(f"{sum(formats.values())} documents{_tally(formats)}; skipped {sum(skips.values())}{_tally(skips)}")
     return 0
 
 

@@ -1,19 +1,20 @@
 """Reading a corpus folder into Document records.
 
-Supported files, found by walking the folder recursively (hidden entries are
-skipped): ``.txt`` and ``.md`` (first non-empty line is the title, the rest
-the body, id = path relative to the corpus root) and ``.jsonl`` / ``.jsonl.gz``
-(one JSON object a line with ``id``, ``title``, ``text`` and optional
-``date``, ``source``, ``url``, ``category``).  Dates are kept as ISO text
-(``2024-05-01``, or ``2024-05`` / ``2024`` when that is all there is) so that
-they sort and facet by year; one the reader cannot place is dropped, reported.
+Files found by walking the folder recursively (hidden entries are skipped), by
+format (indexer/formats): ``.txt`` and ``.md`` (scraped text: the headline, a
+date line near it, the body without site chrome), ``.html`` / ``.htm`` (the
+article of a saved web page and its metadata), ``.pdf`` and ``.docx``; each is
+one document whose id is its path relative to the corpus root.  ``.jsonl`` /
+``.jsonl.gz``: one JSON object a line with ``id``, ``title``, ``text`` and
+optional ``date``, ``source``, ``url``, ``category``; site chrome is taken out
+of its text too.  Dates are kept as ISO text (``2024-05-01``, or ``2024-05`` /
+``2024`` when that is all there is) so that they sort and facet by year; one
+the reader cannot place is dropped, reported.
 
 Nothing here raises on bad input: every unreadable file or line is handed to
 ``on_problem`` as a Problem(path, line, reason) and skipped.
 """
 
-import codecs
-import datetime
 import gzip
 import json
 import os
@@ -22,14 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from indexer.text import clean
+from indexer.formats import (MAX_DOCUMENT_BYTES, UNSUPPORTED, UndecodableError, Unreadable, decode, format_of,
+                             read_document, too_large)
+from indexer.formats.dates import iso_date
+from indexer.formats.scraped import clean_body
+from indexer.text import clean, decode_entities
 
-TEXT_SUFFIXES = (".txt", ".md")
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+__all__ = ["MAX_DOCUMENT_BYTES", "Document", "Location", "Problem", "read_corpus", "read_file"]
+
 OPTIONAL_FIELDS = ("date", "source", "url", "category")
-# A larger document takes minutes to segment and cannot be shown usefully on one
-# page; Elasticsearch refuses requests over 100 MB for similar reasons.
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,12 @@ class Problem:
     path: str
     line: int | None
     reason: str
+    kept: bool = False  # a warning about a document that is still indexed
+
+    @property
+    def kind(self) -> str:
+        """The reason without its particulars, to count problems by: "damaged PDF", "not UTF-8" …"""
+        return _PARTICULARS.split(self.reason, maxsplit=1)[0].strip()
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -55,95 +63,72 @@ class Problem:
 
 
 ProblemHandler = Callable[[Problem], None]
-
-
-class UndecodableError(ValueError):
-    pass
-
-
-def decode(data: bytes) -> str:
-    """Text of a file's bytes: UTF-8 (BOM optional) or UTF-16 with a BOM."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise UndecodableError(f"invalid UTF-16 at byte {exc.start}") from None
-    if b"\x00" in data:
-        raise UndecodableError("binary data (NUL bytes), not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UndecodableError(
-            f"not UTF-8 (invalid byte at offset {exc.start}); save it as UTF-8 or UTF-16 with a BOM"
-        ) from None
+_PARTICULARS = re.compile(r"[:(;]")
 
 
 # Where a document was read: its file, relative to the corpus folder, and its line (0: the whole file).
 Location = tuple[str, int]
 
 
-def read_corpus(root: Path, on_problem: ProblemHandler) -> Iterator[Document]:
-    """Every document under ``root``, in a stable (sorted path) order."""
-    for _, document in read_located(root, on_problem):
-        yield document
-
-
-def read_located(root: Path, on_problem: ProblemHandler,
-                 only: set[Location] | None = None) -> Iterator[tuple[Location, Document]]:
-    """``read_corpus`` with each document's location; with ``only``, just the documents at
-    those locations, without decoding the other lines (a build's workers read their share so)."""
+def read_corpus(root: Path, on_problem: ProblemHandler,
+                only: set[Location] | None = None) -> Iterator[tuple[Location, Document]]:
+    """Every document under ``root`` with its location, in a stable (sorted path) order; with
+    ``only``, just the documents at those locations, without decoding the other lines (a
+    build's workers read their share so)."""
     root = Path(root)
     files = None if only is None else {relative for relative, _ in only}
-    for path in _corpus_files(root):
+    for path in _corpus_files(root, on_problem):
         relative = path.relative_to(root).as_posix()
         if files is not None and relative not in files:
             continue
-        if path.name.endswith(JSONL_SUFFIXES):
-            lines = None if only is None else {line for where, line in only if where == relative}
-            for line, document in _read_jsonl(path, relative, on_problem, lines):
-                yield (relative, line), document
-        else:
-            document = _read_text_file(path, relative, on_problem)
-            if document is not None:
-                yield (relative, 0), document
+        lines = None if only is None else {line for where, line in only if where == relative}
+        yield from read_file(path, relative, on_problem, lines)
 
 
-def _corpus_files(root: Path) -> list[Path]:
+def read_file(path: Path, relative: str, on_problem: ProblemHandler,
+              lines: set[int] | None = None) -> Iterator[tuple[Location, Document]]:
+    """The documents of one file (of a JSONL file, those on ``lines`` when given)."""
+    kind = format_of(path.name)
+    if kind == "jsonl":
+        for line, document in _read_jsonl(path, relative, on_problem, lines):
+            yield (relative, line), document
+        return
+    try:
+        extracted = read_document(path, kind)
+    except OSError as exc:
+        on_problem(Problem(relative, None, _reason(exc)))
+        return
+    except Unreadable as exc:
+        on_problem(Problem(relative, None, str(exc)))
+        return
+    title, body = clean(extracted.title).strip(), clean(extracted.body).strip()
+    if not title and not body:
+        on_problem(Problem(relative, None, "empty file" if kind in ("text", "markdown") else "no text"))
+        return
+    yield (relative, 0), Document(id=relative, title=title, body=body, date=extracted.date,
+                                  source=clean(extracted.source).strip(), url=clean(extracted.url).strip())
+
+
+def _corpus_files(root: Path, on_problem: ProblemHandler) -> list[Path]:
     found = []
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and not _saved_page_parts(d, files))
         for name in sorted(files):
-            if not name.startswith(".") and name.endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+            if name.startswith("."):
+                continue
+            if format_of(name):
                 found.append(Path(folder) / name)
+            elif name.lower().endswith(UNSUPPORTED):
+                relative = (Path(folder) / name).relative_to(root).as_posix()
+                on_problem(Problem(relative, None, f"unsupported format ({Path(name).suffix.lower()}): "
+                                                   "save it as .docx, PDF or text"))
     return found
 
 
-def _too_large(size: int) -> str:
-    return (f"document too large ({size / 2**20:.0f} MB; the limit is "
-            f"{MAX_DOCUMENT_BYTES / 2**20:.0f} MB): split it into smaller files")
-
-
-def _read_text_file(path: Path, relative: str, on_problem: ProblemHandler) -> Document | None:
-    try:
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            on_problem(Problem(relative, None, _too_large(size)))
-            return None
-        text = clean(decode(path.read_bytes()))
-    except (OSError, UndecodableError) as exc:
-        on_problem(Problem(relative, None, _reason(exc)))
-        return None
-    lines = text.split("\n")
-    nonempty = [i for i, line in enumerate(lines) if line.strip()]
-    if not nonempty:
-        on_problem(Problem(relative, None, "empty file"))
-        return None
-    first = nonempty[0]
-    title = lines[first].strip()
-    if path.suffix == ".md":
-        title = title.lstrip("#").strip()
-    body = "\n".join(lines[first + 1:]).strip()
-    return Document(id=relative, title=title, body=body)
+def _saved_page_parts(folder: str, files: list[str]) -> bool:
+    """A browser's "save page" folder (``page_files`` beside ``page.html``): its scripts, styles
+    and the frames of advertisements are parts of that page, not documents."""
+    return folder.endswith("_files") and any(f"{folder[:-6]}.{suffix}" in files for suffix in ("html", "htm"))
 
 
 def _read_jsonl(path: Path, relative: str, on_problem: ProblemHandler,
@@ -161,10 +146,10 @@ def _read_jsonl(path: Path, relative: str, on_problem: ProblemHandler,
                 if not raw.strip():
                     continue
                 if len(raw) > MAX_DOCUMENT_BYTES:
-                    on_problem(Problem(relative, number, _too_large(len(raw))))
+                    on_problem(Problem(relative, number, too_large(len(raw))))
                     continue
                 try:
-                    yield number, _jsonl_document(raw, lambda reason: on_problem(Problem(relative, number, reason)))
+                    yield number, _jsonl_document(raw, lambda reason: on_problem(Problem(relative, number, reason, kept=True)))
                 except (UndecodableError, ValueError) as exc:
                     on_problem(Problem(relative, number, _reason(exc)))
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
@@ -190,41 +175,23 @@ def _jsonl_document(raw: bytes, warn: Callable[[str], None]) -> Document:
             value = ""
         if not isinstance(value, str):
             raise ValueError(f'"{name}" must be a string')
-        fields[name] = clean(value).strip()
+        fields[name] = decode_entities(clean(value)).strip()
     if not fields["title"] and not fields["text"]:
         raise ValueError('both "title" and "text" are empty')
+    fields["text"], written = clean_body(fields["text"])
     if fields["date"]:
         date = iso_date(fields["date"])
         if not date:
             warn(f'date {fields["date"][:40]!r} not understood (use 2024-05-01 or 01/05/2024): indexed without a date')
         fields["date"] = date
+    else:
+        fields["date"] = written
     return Document(
         id=clean(doc_id).strip(),
         title=fields["title"],
         body=fields["text"],
         **{name: fields[name] for name in OPTIONAL_FIELDS},
     )
-
-
-_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?")
-_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[T ,].*)?")  # as Vietnamese write dates
-
-
-def iso_date(text: str) -> str:
-    """``2024-05-01``, ``2024-05-01T10:00``, ``1/5/2024`` -> ``2024-05-01``; ``2024-05`` and ``2024``
-    stay as precise as given; anything else -> ''."""
-    if match := _ISO_DATE.fullmatch(text):
-        year, month, day = match.groups()
-    elif match := _DAY_FIRST.fullmatch(text):
-        day, month, year = match.groups()
-    else:
-        return ""
-    parts = [int(year)] + [int(p) for p in (month, day) if p is not None]
-    try:
-        datetime.date(*(parts + [1, 1])[:3])  # a real day of a real month
-    except ValueError:
-        return ""
-    return "-".join([f"{parts[0]:04d}"] + [f"{value:02d}" for value in parts[1:]])
 
 
 def _reason(exc: Exception) -> str:

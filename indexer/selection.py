@@ -6,6 +6,11 @@ process, which reads just the lines of its own share.  Holding every document in
 parent cost twice the corpus's size in memory (the parent's copy, and the
 workers' copy-on-write copies of what they touched): 2.4 GB at the peak of a
 corpus-large rebuild.
+
+Web pages, PDF and Word files are the exception: reading one again would cost a large
+share of its indexing (bench/extraction.py), and the text they give is small beside the
+files, so the first reading keeps their documents, up to KEPT_CHARS of text, and the
+workers take them from there.
 """
 
 from dataclasses import dataclass, fields
@@ -13,8 +18,12 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Callable, Iterator
 
-from indexer.corpus import Document, Location, Problem, read_located
+from indexer.corpus import Document, Location, Problem, read_corpus
+from indexer.formats import format_of
 from indexer.schema import DIGEST_BYTES
+
+KEPT_CHARS = 20_000_000  # of text kept from files costly to read again
+COSTLY_FORMATS = ("html", "pdf", "docx")
 
 
 class CorpusChanged(RuntimeError):
@@ -27,6 +36,7 @@ class Entry:
     id: str
     size: int  # characters of title and body
     digest: bytes
+    document: Document | None = None  # kept from the first reading when costly to read again
 
 
 def digest(document: Document) -> bytes:
@@ -53,11 +63,15 @@ def scan(corpus_dir: Path, problems: list[Problem], on_problem=None,
             on_problem(found)
 
     by_id: dict[str, Entry] = {}
-    for location, document in read_located(corpus_dir, problem):
+    kept = 0
+    for location, document in read_corpus(corpus_dir, problem):
         if document.id in by_id:
-            problem(Problem(document.id, None, "duplicate id: the later document replaces the earlier"))
+            problem(Problem(document.id, None, "duplicate id: the later document replaces the earlier", kept=True))
             del by_id[document.id]
-        by_id[document.id] = Entry(location, document.id, len(document.title) + len(document.body), digest(document))
+        size = len(document.title) + len(document.body)
+        keep = kept + size <= KEPT_CHARS and format_of(location[0]) in COSTLY_FORMATS
+        kept += size if keep else 0
+        by_id[document.id] = Entry(location, document.id, size, digest(document), document if keep else None)
         if learn:
             learn(f"{document.title}\n{document.body}")
     return list(by_id.values())
@@ -74,10 +88,15 @@ class Selection:
         return len(self.entries)
 
     def documents(self, start: int, end: int) -> Iterator[Document]:
-        """Documents ``start`` to ``end - 1`` of the selection, read from the corpus."""
-        wanted = {entry.location: entry for entry in self.entries[start:end]}
+        """Documents ``start`` to ``end - 1`` of the selection: those kept from the first reading,
+        then the others read again from the corpus."""
+        share = self.entries[start:end]
+        yield from (entry.document for entry in share if entry.document is not None)
+        wanted = {entry.location: entry for entry in share if entry.document is None}
+        if not wanted:
+            return
         found = 0
-        for location, document in read_located(self.corpus_dir, lambda problem: None, only=set(wanted)):
+        for location, document in read_corpus(self.corpus_dir, lambda problem: None, only=set(wanted)):
             if digest(document) != wanted[location].digest:
                 raise CorpusChanged(f"{self.corpus_dir} changed during the build "
                                     f"(at {document.id!r}): run it again")

@@ -10,8 +10,10 @@ Two levels:
   text, so offsets computed on the canonical form are valid in the clean one.
 
 ``fold`` strips diacritics (``đ`` -> ``d``) for accent-insensitive matching.
+``decode_entities`` reads the HTML character references that scraped text carries.
 """
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
@@ -36,6 +38,17 @@ def clean(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _OTHER_SPACE.sub(" ", text)
     return _CONTROL.sub("", text)
+
+
+# Only complete references (with their ";"): "KC&XTTM" or "R&D" are text, not entities.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """``&amp;`` -> ``&``, ``&#224;`` -> ``à``, once: ``&amp;amp;`` -> ``&amp;``; unknown names stay."""
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda match: html.unescape(match.group()), text)
 
 
 def canonical_tones(text: str) -> str:

@@ -9,7 +9,7 @@ from tests.conftest import ROOT, SEED_CORPUS
 
 def seed_documents():
     problems = []
-    documents = list(read_corpus(SEED_CORPUS, problems.append))
+    documents = [document for _, document in read_corpus(SEED_CORPUS, problems.append)]
     assert not problems and len(documents) == 5
     return documents
 

@@ -45,3 +45,36 @@ def test_errors_are_one_line_with_exit_codes(tmp_path):
     bad_page = timkiem("search", "x", "--page", "0", check=False)
     assert bad_page.returncode == 2
     assert "Traceback" not in missing.stderr + no_corpus.stderr + usage.stderr
+
+
+def test_inspect_shows_what_is_read_and_why_a_file_is_skipped(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "bai.txt").write_text("Tiếng Việt | English\n29/05/2020 - 19:54\nTin chính\nNội dung.\nChia sẻ bài viết",
+                                    encoding="utf-8")
+    (folder / "hong.pdf").write_bytes(b"%PDF-1.4 cut")
+    shown = timkiem("inspect", folder)
+    assert "bai.txt\n  format  text\n  title   Tin chính\n  date    2020-05-29\n" in shown.stdout
+    assert "  | Nội dung.\n" in shown.stdout and "Chia sẻ" not in shown.stdout
+    assert "hong.pdf\n  skipped  damaged PDF" in shown.stdout
+    assert shown.stdout.rstrip().endswith("1 documents (1 text); skipped 1 (1 damaged PDF)")
+    one = timkiem("inspect", folder / "bai.txt")
+    assert "title   Tin chính" in one.stdout and "hong.pdf" not in one.stdout
+    for wrong in (folder / "none.txt", tmp_path / "x.png"):
+        (tmp_path / "x.png").write_bytes(b"\x89PNG")
+        failed = timkiem("inspect", wrong, check=False)
+        assert failed.returncode == 1 and failed.stderr.count("\n") == 1 and "timkiem: error:" in failed.stderr
+
+
+def test_the_rebuild_summary_counts_formats_and_reasons(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Một\nnội dung", encoding="utf-8")
+    (corpus / "b.md").write_text("# Hai\nnội dung", encoding="utf-8")
+    (corpus / "c.html").write_text("<html><head><title>Ba</title></head><body><p>Nội dung của trang ba.</p>"
+                                   "</body></html>", encoding="utf-8")
+    (corpus / "d.pdf").write_bytes(b"not a pdf")
+    (corpus / "e.docx").write_bytes(b"not a docx")
+    result = timkiem("rebuild", "--corpus", corpus, "--index", tmp_path / "index", "--no-fold")
+    assert "Indexed 3 documents (1 html, 1 markdown, 1 text)" in result.stdout
+    assert "skipped 2 (1 damaged PDF, 1 damaged Word file)" in result.stdout

@@ -10,7 +10,7 @@ from tests.conftest import SEED_CORPUS
 
 def read(folder):
     problems = []
-    documents = list(read_corpus(folder, problems.append))
+    documents = [document for _, document in read_corpus(folder, problems.append)]
     return documents, problems
 
 
