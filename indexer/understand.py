@@ -127,11 +127,8 @@ def understand(view, raw: str, correct: bool = True) -> Query:
     typed = clean(raw).strip()
     text, ignored = bounded(typed, MOST_SYLLABLES)
     converted = convert_typing(view, text) if correct else text
-    corrections, lowered, kept = (), frozenset(), []
-    if correct and view.folding:
-        corrected, corrections, lowered, kept = _correct(view, converted)
-    else:
-        corrected = converted
+    corrected, corrections, lowered, kept = (_correct(view, converted) if correct and view.folding
+                                             else (converted, (), frozenset(), []))
     searched = parse(corrected)
     restored = None
     if view.folding and not searched.is_empty():
@@ -144,6 +141,8 @@ def understand(view, raw: str, correct: bool = True) -> Query:
                                   if correct and view.folding else ())
     return Query(typed, searched, converted if converted != text else None, restored,
                  corrected if corrections else None, corrections, alternatives, lowered, ignored)
+
+
 def convert_typing(view, text: str) -> str:
     """``text`` with Telex/VNI words (``coong nghieepj``) converted where the index knows the
     converted word but not the word as typed."""
