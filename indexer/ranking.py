@@ -92,13 +92,14 @@ def plan(parsed: ParsedQuery, folding: bool, restored: str | None = None, altern
         weight = QUESTION_WEIGHT if number in weak else CORRECTED_WEIGHT if number in lowered else 1.0
         clauses.setdefault((term.exact, False), Clause(_forms(term, folding), weight=weight,
                                                        counts=number not in weak))
-    for alternative in alternatives:
+    for alternative in alternatives:  # satisfies every clause it stands for, scored once in all
+        weight = alternative.weight / (alternative.end - alternative.start)
         for term in plain_terms[alternative.start:alternative.end]:
             clause = clauses[(term.exact, False)]
             if len(alternative.syllables) == 1:
-                clause.forms.append((alternative.weight, in_both_fields(FOLDED_SUFFIX, alternative.syllables[0])))
+                clause.forms.append((weight, in_both_fields(FOLDED_SUFFIX, alternative.syllables[0])))
             else:
-                clause.phrases.append((alternative.weight, alternative.syllables))
+                clause.phrases.append((weight, alternative.syllables))
     for term in (t for terms in title_terms for t in terms):
         clauses.setdefault((term.exact, True), Clause(_forms(term, folding, fields=("title",))))
     for left, right in parsed.alternatives:  # "a OR b": one clause that either satisfies

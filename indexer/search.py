@@ -156,7 +156,7 @@ class SearchEngine:
                                 generation=view.name, sort=sort, filters=filters)
         results.suggestion, results.suggestion_kind = understood.suggestion or (None, None)
         results.corrections = [{"typed": c.typed, "searched": c.searched, "kind": c.kind}
-                               for c in understood.corrections]
+                               for c in understood.corrections if not c.keep_typed]
         plain = understood.searched.plain.text
         words = list(SYLLABLE.finditer(plain))
         results.expansions = [{"typed": plain[words[found.start].start():words[found.end - 1].end()],

@@ -40,6 +40,11 @@ _END_CONFUSIONS = [("i", "y"), ("y", "i"), ("n", "ng"), ("ng", "n"), ("c", "t"),
                    ("nh", "n"), ("c", "ch"), ("ch", "c")]
 
 
+def is_syllable(word: str) -> bool:
+    """Whether a folded word has the shape of one Vietnamese syllable (``nghieng``, not ``hanoi``)."""
+    return bool(_SHAPE.fullmatch(word))
+
+
 def looks_vietnamese(word: str) -> bool:
     """Whether a folded word is a Vietnamese syllable, or one swap or one deleted letter away from
     one: ``thuogn``, ``nghep``, ``thuongg`` are; ``online``, ``video``, ``free`` are not (foreign

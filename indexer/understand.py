@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from indexer import telex
 from indexer.analysis import SYLLABLE, syllable_term
 from indexer.query import ParsedQuery, QueryTerm, bounded, parse, plain_syllables, query_terms
+from indexer.ranking import CORRECTED_WEIGHT
 from indexer.text import clean, fold, has_diacritics
-from indexer.typos import MAX_LETTERS, damerau, looks_vietnamese, split
+from indexer.typos import MAX_LETTERS, MIN_DOCUMENTS, damerau, is_syllable, looks_vietnamese, split
 
 # Suggestion kinds, as the JSON names them.
 TYPING = "typing"  # Telex/VNI converted: searched as converted
@@ -39,8 +40,9 @@ RARE = 2  # documents: a word known more widely is never corrected
 # many times more widespread; it is then searched as typed too.
 RARER_THAN_CORRECTION = 1000
 # A word the index knows (rarely) is split only when its syllables stand side by side this many
-# times more often ("Hanoi" in 2 documents, "Hà Nội" in hundreds); it is searched as typed too.
-RARER_THAN_SPLIT = 3
+# times as often ("Hanoi" in 2 documents, "Hà Nội" in hundreds, but "Huihui" a name in its own
+# right); it stays searched as typed, its syllables beside it.
+RARER_THAN_SPLIT = 20
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,14 @@ class Restored:
 
 @dataclass(frozen=True)
 class Correction:
-    """A plain word of the query replaced by what the index suggests was meant."""
+    """A plain word of the query and what the index suggests was meant."""
 
     typed: str  # as typed
-    searched: str  # what replaced it: one syllable, or several for a split
+    searched: str  # what replaces it: one syllable, or several for a split
     kind: str  # TYPO or SPLIT
-    keep_typed: bool = False  # the index knows the typed word too (rarely): searched as well
+    # The index knows the typed word too (rarely): it is searched as typed, the correction
+    # beside it, and only suggested.
+    keep_typed: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ class Query:
     searched: ParsedQuery  # what is searched: the typed query, converted and corrected
     converted: str | None = None  # the query with Telex/VNI converted, when that changed it
     restored: Restored | None = None  # when the query had no accents and some could be put back
-    corrected: str | None = None  # the (converted) query with its mistyped words corrected
+    corrected: str | None = None  # the query with every correction made, accents put back
     corrections: tuple[Correction, ...] = ()
     alternatives: tuple[Alternative, ...] = ()
     lowered: frozenset[int] = field(default_factory=frozenset)  # corrected plain syllables (ranking.CORRECTED_WEIGHT)
@@ -115,7 +119,7 @@ class Query:
         text = self.restored.text if self.restored else None
         if self.corrected:
             kinds = {correction.kind for correction in self.corrections}
-            return text or self.corrected, TYPO if TYPO in kinds else SPLIT
+            return self.corrected, TYPO if TYPO in kinds else SPLIT
         if self.converted:
             return text or self.converted, TYPING
         return (text, ACCENTS) if text else None
@@ -127,16 +131,20 @@ def understand(view, raw: str, correct: bool = True) -> Query:
     typed = clean(raw).strip()
     text, ignored = bounded(typed, MOST_SYLLABLES)
     converted = convert_typing(view, text) if correct else text
-    corrected, corrections, lowered, kept = (_correct(view, converted) if correct and view.folding
-                                             else (converted, (), frozenset(), []))
-    searched = parse(corrected)
+    searched_text, corrected, corrections, lowered, kept = (
+        _correct(view, converted) if correct and view.folding else (converted, converted, (), frozenset(), []))
+    searched = parse(searched_text)
     restored = None
     if view.folding and not searched.is_empty():
         if not searched.accented:
-            restored = restore(view, corrected)
-        elif corrections:  # "cong nghệp": accents typed on some words only, and a typo
-            restored = restore(view, corrected)
+            restored = restore(view, searched_text)
+        elif corrections and searched_text != converted:  # "cong nghệp": accents on some words, a typo
+            restored = restore(view, searched_text)
             searched = restored.parsed if restored else searched
+    if corrected != searched_text:  # words the index knows rarely: their corrections only suggested
+        corrected = (restore(view, corrected) or Restored(corrected, searched)).text
+    elif corrections:
+        corrected = restored.text if restored else corrected
     alternatives = tuple(kept) + (_joined(view, searched) + _synonyms(view, searched)
                                   if correct and view.folding else ())
     return Query(typed, searched, converted if converted != text else None, restored,
@@ -179,9 +187,10 @@ def restore(view, text: str) -> Restored | None:
 
 
 def _correct(view, text: str):
-    """(``text`` with its mistyped plain words corrected, the corrections, the plain syllable
-    positions searched at CORRECTED_WEIGHT, alternatives keeping rare typed syllables)."""
-    pieces, corrections, lowered, kept = [], [], set(), []
+    """(``text`` with the plain words the index does not know replaced by what it suggests,
+    ``text`` with every correction, the corrections, the positions of the replacing syllables,
+    the corrections of words the index knows rarely as alternatives searched beside them)."""
+    searched, suggested, corrections, lowered, alternatives = [], [], [], set(), []
     cursor, position = 0, 0
     words = plain_syllables(text)
     folded = [fold(syllable_term(found.group())) for found in words]
@@ -190,17 +199,22 @@ def _correct(view, text: str):
         if correction is None:
             position += 1
             continue
-        pieces += [text[cursor:found.start()], correction.searched]
+        gap = text[cursor:found.start()]
         cursor = found.end()
-        count = len(correction.searched.split())
-        lowered.update(range(position, position + count))
-        if correction.keep_typed:
-            kept.append(Alternative(position, position + count, (folded[number],), 1.0))
         corrections.append(correction)
-        position += count
-    if not corrections:
-        return text, (), frozenset(), []
-    return "".join(pieces) + text[cursor:], tuple(corrections), frozenset(lowered), kept
+        suggested += [gap, correction.searched]
+        meant = tuple(fold(syllable_term(syllable)) for syllable in correction.searched.split())
+        if correction.keep_typed:
+            searched += [gap, found.group()]
+            alternatives.append(Alternative(position, position + 1, meant, CORRECTED_WEIGHT))
+            position += 1
+        else:
+            searched += [gap, correction.searched]
+            lowered.update(range(position, position + len(meant)))
+            position += len(meant)
+    rest = text[cursor:]
+    return ("".join(searched) + rest, "".join(suggested) + rest, tuple(corrections), frozenset(lowered),
+            alternatives)
 
 
 def _correction(view, typed: str, folded: list[str], number: int, first: bool) -> Correction | None:
@@ -267,19 +281,24 @@ def _case_as(typed: str, word: str) -> str:
 
 
 def _joined(view, searched: ParsedQuery) -> tuple[Alternative, ...]:
-    """Two adjacent plain syllables the index also knows written as one word ("Hà Nội" and
-    "Hanoi")."""
-    terms = searched.plain.terms
+    """Two adjacent capitalised syllables (a name) that the index also knows written as one word
+    ("Hà Nội" and "Hanoi"); not when the word is a Vietnamese syllable ("La Ô" is not "lao")."""
+    terms, typed = searched.plain.terms, list(SYLLABLE.finditer(searched.plain.text))
     found = []
     for position, (left, right) in enumerate(zip(terms, terms[1:])):
         joined = left.folded + right.folded
-        if joined.isalpha() and view.folded_syllables.get(joined, 0) > 0:
+        if (typed[position].group()[:1].isupper() and typed[position + 1].group()[:1].isupper()
+                and joined.isalpha() and not is_syllable(joined)
+                and view.folded_syllables.get(joined, 0) >= MIN_DOCUMENTS):
             found.append(Alternative(position, position + 2, (joined,), JOINED_WEIGHT))
     return tuple(found)
 
 
 def _synonyms(view, searched: ParsedQuery) -> tuple[Alternative, ...]:
-    """The abbreviations and synonyms of the query's plain words, both ways (synonyms.py)."""
+    """The abbreviations and synonyms of the query's plain words, both ways (synonyms.py), where
+    the words were typed with accents or in capitals: unaccented, "viet nam" may be "viết năm"."""
     folded = [term.folded for term in searched.plain.terms]
+    typed = [found.group() for found in SYLLABLE.finditer(searched.plain.text)]
     return tuple(Alternative(found.start, found.end, found.phrase, SYNONYM_WEIGHT, found.text, found.source)
-                 for found in view.synonyms.alternatives(folded))
+                 for found in view.synonyms.alternatives(folded)
+                 if searched.accented or all(word.isupper() for word in typed[found.start:found.end]))
