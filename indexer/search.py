@@ -20,7 +20,7 @@ from indexer.facets import FACETS, SORTS, FacetValue, Filters
 from indexer.generations import IndexMissing, OldIndex
 from indexer.query import MAX_QUERY_CHARS, QueryTerm
 from indexer.ranking import match, plan, rerank
-from indexer.schema import IndexOptions
+from indexer.schema import METADATA_FIELDS, IndexOptions
 from indexer.similar import similar
 from indexer.snippets import highlight, snippet
 from indexer.suggest import MAX_SUGGESTIONS, suggest
@@ -48,7 +48,9 @@ class InvalidRequest(ValueError):
 
 @dataclass(kw_only=True)
 class DocumentInfo:
-    """What results and document pages show of a document; ``*_html`` fields are highlighted HTML."""
+    """What results and document pages show of a document; ``*_html`` fields are highlighted HTML.
+    Its metadata is the indexed document's (corpus.Document, schema.METADATA_FIELDS), with the
+    document's own address as ``source_url`` (``url`` in the JSON is its page here)."""
 
     id: str
     title: str
@@ -248,9 +250,8 @@ def _hit(view: View, docnum: int, score: float, marks: Marks) -> Hit:
 def _info(stored: dict, marks: Marks) -> dict:
     """DocumentInfo fields of a stored document, the title highlighted."""
     title = _display_title(stored)
-    return dict(id=stored["id"], title=title, title_html=marks.highlight(title),
-                date=stored.get("date", ""), source=stored.get("source", ""),
-                category=stored.get("category", ""), source_url=stored.get("url", ""))
+    return dict(id=stored["id"], title=title, title_html=marks.highlight(title), source_url=stored.get("url", ""),
+                **{name: stored.get(name, "") for name in METADATA_FIELDS})
 
 
 def _display_title(stored) -> str:
