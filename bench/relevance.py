@@ -111,8 +111,8 @@ def judged_documents(judged: Path, count: int, distractors: Path | None) -> list
     return documents
 
 
-def timkiem_ranking(engine: SearchEngine, query: str, verbatim: bool = False) -> list[str]:
-    results = engine.search(query[:MAX_QUERY_CHARS], per_page=MAX_PER_PAGE, verbatim=verbatim)
+def timkiem_ranking(engine: SearchEngine, query: str, verbatim: bool = False, depth: int = MAX_PER_PAGE) -> list[str]:
+    results = engine.search(query[:MAX_QUERY_CHARS], per_page=depth, verbatim=verbatim)
     return [hit.id for hit in results.hits]
 
 

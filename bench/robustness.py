@@ -133,7 +133,7 @@ def ranking(engine: SearchEngine, verbatim: bool) -> Callable[[str], tuple[str, 
     measured again over each kind's questions."""
     @lru_cache(maxsize=None)
     def ranked(query: str) -> tuple[str, ...]:
-        return tuple(timkiem_ranking(engine, query, verbatim))
+        return tuple(timkiem_ranking(engine, query, verbatim, depth=10))  # only @10 is measured
     return ranked
 
 
