@@ -26,32 +26,12 @@ import re
 from unidecode import unidecode
 
 from indexer.text import canonical_tones, fold
+from indexer.typos import keyboard_neighbours
 
 KINDS = ("typo", "joined", "abbreviation")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")  # a syllable's letters, without digits
 TYPO_MIN_LETTERS = 4
 _GAP_BETWEEN_SYLLABLES = re.compile(r"(?<=[^\W\d_]) (?=[^\W\d_])")
-
-_QWERTY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-_ROW_SHIFT = (0.0, 0.25, 0.75)  # how far each row sits to the right of the one above, in keys
-
-
-def _key_positions() -> dict[str, tuple[int, float]]:
-    return {key: (row, column + _ROW_SHIFT[row])
-            for row, keys in enumerate(_QWERTY_ROWS) for column, key in enumerate(keys)}
-
-
-_KEYS = _key_positions()
-
-
-def keyboard_neighbours(letter: str) -> str:
-    """The keys touching ``letter``'s key on a QWERTY keyboard (lower case; '' for other letters)."""
-    if letter not in _KEYS:
-        return ""
-    row, x = _KEYS[letter]
-    return "".join(key for key, (other_row, other_x) in _KEYS.items() if key != letter
-                   and abs(other_row - row) <= 1 and abs(other_x - x) < 1.0 + (other_row == row))
-
 
 def _key_of(letter: str) -> str:
     """The key that types ``letter`` without its diacritics (``ệ`` -> ``e``, ``đ`` -> ``d``)."""

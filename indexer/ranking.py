@@ -93,9 +93,12 @@ def plan(parsed: ParsedQuery, folding: bool, restored: str | None = None, altern
         clauses.setdefault((term.exact, False), Clause(_forms(term, folding), weight=weight,
                                                        counts=number not in weak))
     for alternative in alternatives:  # satisfies every clause it stands for, scored once in all
-        weight = alternative.weight / (alternative.end - alternative.start)
+        share = alternative.weight / (alternative.end - alternative.start)
         for term in plain_terms[alternative.start:alternative.end]:
             clause = clauses[(term.exact, False)]
+            # its folded form weighs what every form of the typed word does (an accented word's
+            # exact and folded forms), times its own weight
+            weight = share * sum(form_weight for form_weight, _ in _forms(term, folding))
             if len(alternative.syllables) == 1:
                 clause.forms.append((weight, in_both_fields(FOLDED_SUFFIX, alternative.syllables[0])))
             else:
@@ -115,6 +118,12 @@ def plan(parsed: ParsedQuery, folding: bool, restored: str | None = None, altern
         for terms in [plain_terms] + phrase_terms:
             for left, right in zip(terms, terms[1:]):
                 result.bonus.append((PAIR_BONUS, [(PAIRS_FIELD, f"{left.folded} {right.folded}", 1.0)]))
+        for alternative in alternatives:  # its pairs with the query's words around it ("được Nixon chọn")
+            edges = [(plain_terms[alternative.start - 1].folded, alternative.syllables[0])] if alternative.start else []
+            if alternative.end < len(plain_terms):
+                edges.append((alternative.syllables[-1], plain_terms[alternative.end].folded))
+            result.bonus += [(PAIR_BONUS * alternative.weight, [(PAIRS_FIELD, f"{left} {right}", 1.0)])
+                             for left, right in edges]
     result.phrases = [_phrase_constraint(terms, folding) for terms in phrase_terms if len(terms) > 1]
     result.phrases += [_phrase_constraint(terms, folding, fields=("title",))
                        for terms in title_terms if len(terms) > 1]

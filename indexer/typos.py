@@ -6,7 +6,8 @@ found through the index's syllables with one letter deleted (the "symmetric
 delete" lookup, so a query costs a few dictionary probes, not a scan of the
 vocabulary).  The confusions Vietnamese writers make cost less than an edit
 (``CONFUSIONS``: ngh/ng, ch/tr, s/x, d/gi/r, i/y, c/k/q, a letter missing from
-a cluster such as nh, th, ng), and are found by rewriting the typed syllable.
+a cluster such as nh, th, ng), and are found by rewriting the typed syllable; a letter
+replaced by the key beside it costs a little less than other edits.
 
 ``split`` cuts a run of letters such as ``congnghiep`` into index syllables,
 the likeliest cut by how often the pieces stand side by side in the index.
@@ -20,6 +21,7 @@ from typing import Callable
 
 EDIT = 1.0
 CONFUSION = 0.5  # a Vietnamese confusion costs half an edit
+NEAR_KEY = 0.75  # a letter replaced by one whose key touches it: the commonest slip of a finger
 MIN_DOCUMENTS = 2  # a syllable seen in one document only is more likely a typo itself than a target
 MAX_LETTERS = 7  # the longest Vietnamese syllable, folded: nghieng
 # Folded letters Vietnamese spelling never uses: a word holding one is a foreign word or a name.
@@ -53,6 +55,28 @@ def looks_vietnamese(word: str) -> bool:
         return False
     swaps = (word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1))
     return any(_SHAPE.fullmatch(candidate) for candidate in itertools.chain([word], _deletes(word), swaps))
+
+
+_QWERTY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_ROW_SHIFT = (0.0, 0.25, 0.75)  # how far each row sits to the right of the one above, in keys
+_KEYS = {key: (row, column + _ROW_SHIFT[row]) for row, keys in enumerate(_QWERTY_ROWS) for column, key in enumerate(keys)}
+
+
+def keyboard_neighbours(letter: str) -> str:
+    """The keys touching ``letter``'s key on a QWERTY keyboard (lower case; '' for other letters)."""
+    if letter not in _KEYS:
+        return ""
+    row, x = _KEYS[letter]
+    return "".join(key for key, (other_row, other_x) in _KEYS.items() if key != letter
+                   and abs(other_row - row) <= 1 and abs(other_x - x) < 1.0 + (other_row == row))
+
+
+def _next_key(typed: str, word: str) -> bool:
+    """Whether ``word`` is ``typed`` with one letter replaced by a key touching it."""
+    if len(typed) != len(word):
+        return False
+    differ = [i for i in range(len(typed)) if typed[i] != word[i]]
+    return len(differ) == 1 and word[differ[0]] in keyboard_neighbours(typed[differ[0]])
 
 
 def confusions(folded: str) -> set[str]:
@@ -121,7 +145,8 @@ class Neighbours:
                 found[probe] = EDIT  # a letter too many
             for word in self._by_delete.get(probe, ()):
                 if word != typed and damerau(typed, word) == 1:
-                    found[word] = CONFUSION if _missing_from_cluster(typed, word) else EDIT
+                    found[word] = (CONFUSION if _missing_from_cluster(typed, word)
+                                   else NEAR_KEY if _next_key(typed, word) else EDIT)
         for meant in confusions(typed):
             if meant in self.documents:
                 found[meant] = CONFUSION
@@ -145,6 +170,8 @@ def split(letters: str, known: Callable[[str], int], together: Callable[[str, st
             if start not in best or len(best[start][1]) >= most:
                 continue
             piece = letters[start:end]
+            if len(piece) < 3 and not is_syllable(piece):
+                continue  # "q", "s", "tp": letters, not syllables
             documents = known(piece)
             if documents < MIN_DOCUMENTS:
                 continue

@@ -21,7 +21,7 @@ from indexer.analysis import SYLLABLE, syllable_term
 from indexer.query import ParsedQuery, QueryTerm, bounded, parse, plain_syllables, query_terms
 from indexer.ranking import CORRECTED_WEIGHT
 from indexer.text import clean, fold, has_diacritics
-from indexer.typos import MAX_LETTERS, MIN_DOCUMENTS, damerau, is_syllable, looks_vietnamese, split
+from indexer.typos import EDIT, MAX_LETTERS, MIN_DOCUMENTS, damerau, is_syllable, looks_vietnamese, split
 
 # Suggestion kinds, as the JSON names them.
 TYPING = "typing"  # Telex/VNI converted: searched as converted
@@ -33,6 +33,9 @@ MOST_SYLLABLES = 50  # of a pasted question, the first ones are searched
 # How much an edit costs against how often the correction stands beside the query's other words:
 # log(1 + documents holding them side by side) - COST_WEIGHT * cost.
 COST_WEIGHT = 2.0
+# An accent changed in a syllable typed with accents costs half an edit ("mễn" for "miễn" costs a
+# missing letter and nothing more; "đănh" for "danh" two accents).
+ACCENT_EDIT = 0.5
 JOINED_WEIGHT = 0.8  # "Hà Nội" matching "Hanoi": less than what was typed
 SYNONYM_WEIGHT = 0.8  # "UBND" matching "Ủy ban nhân dân" and back
 RARE = 2  # documents: a word known more widely is never corrected
@@ -43,6 +46,11 @@ RARER_THAN_CORRECTION = 1000
 # times as often ("Hanoi" in 2 documents, "Hà Nội" in hundreds, but "Huihui" a name in its own
 # right); it stays searched as typed, its syllables beside it.
 RARER_THAN_SPLIT = 20
+# A word the index knows is doubted only when it stands beside the query's other words in fewer
+# than FITS documents, and a neighbour of it is in DOUBT_RATIO times as many documents and stands
+# beside them in DOUBT_RATIO times as many (plus one).
+FITS = 2
+DOUBT_RATIO = 20
 
 
 @dataclass(frozen=True)
@@ -217,58 +225,120 @@ def _correct(view, text: str):
             alternatives)
 
 
+@dataclass(frozen=True)
+class _Context:
+    """The folded syllables on each side of a typed one, and how often a replacement stands beside them."""
+
+    view: object
+    folded: list[str]
+    number: int
+
+    def support(self, first: str, last: str) -> int:
+        """Documents holding ``first`` after the syllable before, plus those holding ``last``
+        before the syllable after."""
+        left = self.folded[self.number - 1] if self.number > 0 else None
+        right = self.folded[self.number + 1] if self.number + 1 < len(self.folded) else None
+        return ((self.view.side_by_side(left, first) if left else 0)
+                + (self.view.side_by_side(last, right) if right else 0))
+
+    def score(self, first: str, last: str, cost: float) -> float:
+        return math.log1p(self.support(first, last)) - COST_WEIGHT * cost
+
+
 def _correction(view, typed: str, folded: list[str], number: int, first: bool) -> Correction | None:
     """What the plain syllable ``typed`` (``folded[number]`` folded) most likely meant, if the index
-    suggests it was mistyped: cut into syllables, or one syllable corrected."""
+    suggests it was mistyped: cut into syllables, or one syllable corrected, whichever its
+    neighbours in the query stand beside more often."""
     word = folded[number]
     if not word.isalpha() or not word.isascii():
         return None  # numbers
     if typed.isupper() and len(typed) > 1:
         return None  # an abbreviation: synonyms may know it
-    known = view.folded_syllables.get(word, 0)
+    accented = has_diacritics(typed)
+    # Typed with accents, the spelling is what the index must know ("kíng" is no word, "king" is).
+    known = view.document_frequency("body", syllable_term(typed)) if accented else view.folded_syllables.get(word, 0)
+    context = _Context(view, folded, number)
     if known > RARE:
+        return _doubted(view, typed, word, known, context, first)
+    # A capitalised word may be a name: one the index knows, however rarely, is not corrected
+    # (only cut, as "Hanoi" is); one it has never seen is searched as typed too when it is
+    # inside the query, and cut only where its syllables stand together often.
+    capitalised = typed[:1].isupper()
+    name = capitalised and not first
+    options = [_split_option(view, typed, word, max(known, capitalised), context)]
+    if not (capitalised and known):
+        options.append(_typo_option(view, typed, word, context, RARER_THAN_CORRECTION * known))
+    options = [option for option in options if option]
+    if not options:
         return None
-    if len(word) >= 4:
-        pieces = split(word, lambda piece: view.folded_syllables.get(piece, 0), view.side_by_side)
-        if pieces and min(map(view.side_by_side, pieces, pieces[1:])) >= RARER_THAN_SPLIT * known:
-            return Correction(typed, " ".join(_as_typed(typed, pieces)), SPLIT, keep_typed=known > 0)
-    if (typed[:1].isupper() and not first) or not MIN_CORRECTED <= len(word) <= MAX_LETTERS + 1:
-        return None  # a proper name; short syllables are too many to tell which was meant
-    if not looks_vietnamese(word):
+    score, kind, searched = max(options)
+    foreign = not (has_diacritics(typed) or looks_vietnamese(word))  # cut, it may be syllables run together
+    return Correction(typed, searched, kind, keep_typed=known > 0 or name or (foreign and kind == TYPO))
+
+
+def _doubted(view, typed: str, word: str, known: int, context: _Context, first: bool) -> Correction | None:
+    """A word the index knows that was likely mistyped all the same: it hardly stands beside the
+    query's other words, and a far more widespread neighbour of it does, often ("thung mai" for
+    "thương mại"). Searched as typed, the correction beside it, and only suggested."""
+    if len(word) < MIN_CORRECTED or (typed[:1].isupper() and not first) or not looks_vietnamese(word):
         return None
-    meant = _likeliest(view, word, folded, number)
-    if meant is None or view.folded_syllables[meant] < RARER_THAN_CORRECTION * known:
+    alone = context.support(word, word)
+    if alone >= FITS:
         return None
-    return Correction(typed, _spelt_as_typed(view, typed, meant), TYPO, keep_typed=known > 0)
+    option = _typo_option(view, typed, word, context, DOUBT_RATIO * known, fits_better_than=alone)
+    return Correction(typed, option[2], TYPO, keep_typed=True) if option else None
 
 
-def _likeliest(view, word: str, folded: list[str], number: int) -> str | None:
-    """Among the index syllables near ``word``, the one its neighbours in the query stand beside
-    most often; without such support the most widespread, at the least cost."""
-    near = view.neighbours.near(word)
-    if not near:
+def _split_option(view, typed: str, word: str, known: int, context: _Context):
+    """(score, SPLIT, the syllables) of ``word`` cut into syllables, if the index offers a cut
+    whose syllables stand together RARER_THAN_SPLIT times as often as ``known``."""
+    if len(word) < 4:
         return None
-    left = folded[number - 1] if number > 0 else None
-    right = folded[number + 1] if number + 1 < len(folded) else None
-
-    def support(candidate: str) -> int:
-        return ((view.side_by_side(left, candidate) if left else 0)
-                + (view.side_by_side(candidate, right) if right else 0))
-
-    return max(near, key=lambda candidate: (math.log1p(support(candidate)) - COST_WEIGHT * near[candidate],
-                                            view.folded_syllables[candidate]))
+    pieces = split(word, lambda piece: view.folded_syllables.get(piece, 0), view.side_by_side)
+    if not pieces:
+        return None
+    together = min(map(view.side_by_side, pieces, pieces[1:]))
+    if together < RARER_THAN_SPLIT * known:
+        return None
+    return (context.score(pieces[0], pieces[-1], EDIT), math.log(together)), SPLIT, " ".join(_as_typed(typed, pieces))
 
 
-def _spelt_as_typed(view, typed: str, meant: str) -> str:
-    """The correction ``meant`` (folded), with the accents of the spelling nearest to what was
-    typed when the user typed accents (``nghệp`` -> ``nghiệp``), else left unaccented."""
-    if not has_diacritics(typed):
-        return _case_as(typed, meant)
-    forms = [form for form, _ in view.vocabulary.candidates(meant, view.document_frequency)]
-    if not forms:
-        return _case_as(typed, meant)
+def _typo_option(view, typed: str, word: str, context: _Context, at_least: int, fits_better_than: int | None = None):
+    """(score, TYPO, the syllable) of the index syllable ``typed`` most likely stands for, among
+    those in ``at_least`` documents or more; with ``fits_better_than``, only one standing beside
+    the query's words DOUBT_RATIO times as often as that (plus one)."""
+    accented = has_diacritics(typed)
+    if not (MIN_CORRECTED - accented) <= len(word) <= MAX_LETTERS + 1:
+        return None  # short syllables are too many to tell which was meant (accents narrow them)
     lower = syllable_term(typed)
-    return _case_as(typed, min(forms, key=lambda form: damerau(lower, form)))
+    near = dict(view.neighbours.near(word))
+    if accented and word in view.neighbours.documents:
+        near[word] = 0.0  # the same letters, other accents ("kíng" -> "kính" is one edit, "king" none)
+    options = []
+    for candidate, cost in near.items():
+        form, accent_edits = _nearest_form(view, lower, candidate) if accented else (candidate, 0)
+        if form == lower:
+            continue
+        widespread = view.document_frequency("body", form) if accented else view.folded_syllables[candidate]
+        if widespread < at_least:
+            continue
+        support = context.support(candidate, candidate)
+        if fits_better_than is not None and support < DOUBT_RATIO * (fits_better_than + 1):
+            continue
+        score = math.log1p(support) - COST_WEIGHT * (cost + ACCENT_EDIT * accent_edits)
+        options.append(((score, math.log(max(widespread, 1))), form))
+    if not options:
+        return None
+    score, meant = max(options)
+    return score, TYPO, _case_as(typed, meant)
+
+
+def _nearest_form(view, lower: str, folded: str) -> tuple[str, int]:
+    """The spelling of the folded syllable ``folded`` nearest to ``lower`` (typed with accents),
+    and how many of the edits between them are accents only."""
+    forms = [form for form, _ in view.vocabulary.candidates(folded, view.document_frequency)] or [folded]
+    form = min(forms, key=lambda form: damerau(lower, form))
+    return form, max(0, damerau(lower, form) - damerau(fold(lower), folded))
 
 
 def _as_typed(typed: str, pieces: list[str]) -> list[str]:

@@ -61,13 +61,6 @@ def test_typos_use_all_four_edits_and_neighbouring_keys():
     assert kinds == {"drop", "insert", "transpose", "substitute"}
 
 
-def test_keyboard_neighbours_are_the_keys_around():
-    assert set(keyboard_neighbours("g")) == set("tyfhvb")
-    assert set(keyboard_neighbours("a")) == set("qwsz")
-    assert set(keyboard_neighbours("p")) == set("ol")
-    assert set(keyboard_neighbours("m")) == set("njk")
-
-
 def test_an_accented_letter_is_replaced_by_a_plain_neighbour_of_its_key():
     substituted = {typo("ệệệệ", random.Random(seed)) for seed in range(200)}
     singles = {word.replace("ệ", "") for word in substituted if len(word) == 4 and word != "ệệệệ"}

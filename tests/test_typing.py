@@ -78,12 +78,28 @@ def test_a_name_written_as_one_word_and_as_syllables_find_each_other(engine):
     assert results.corrections == []  # nothing was searched in its place
 
 
-@pytest.mark.parametrize("typed", ["giang mai", "online", "marketing online", '"thuogn mai"', "mua Thuogn"])
+@pytest.mark.parametrize("typed", ["giang mai", "online", "marketing online", '"thuogn mai"'])
 def test_what_is_not_corrected(engine, typed):
-    """Words the index knows, foreign words, quoted phrases and proper names stay as typed."""
+    """Words the index knows, foreign words it knows and quoted phrases stay as typed."""
     results = engine.search(typed)
     assert results.corrections == []
     assert results.suggestion_kind in (None, "accents")
+
+
+@pytest.mark.parametrize("typed, meant, found", [("mua Thuogn", "thương", "tm-1"), ("Hanoj", "hanoi", "en-1")])
+def test_an_unknown_name_is_searched_as_typed_and_its_correction_offered(engine, typed, meant, found):
+    """A capitalised word the index does not know may be a name it has never seen: it is still
+    searched, the index's likeliest word beside it."""
+    results = engine.search(typed)
+    assert results.corrections == []  # nothing searched in its place
+    assert results.suggestion_kind == "typo" and meant in results.suggestion.lower()
+    assert found in ids(results)
+
+
+def test_an_accented_spelling_the_index_does_not_know_is_corrected(engine):
+    """"nghiêp" is the letters of "nghiệp" with another accent: the index knows the letters only."""
+    results = engine.search("công nghiêp")
+    assert results.suggestion == "công nghiệp" and ids(results)[0] in {"cn-1", "cn-2"}
 
 
 def test_verbatim_searches_exactly_what_was_typed(engine):
@@ -144,3 +160,28 @@ def test_unaccented_lowercase_words_are_not_read_as_a_name_they_may_not_be(engin
     """"viet nam" may be "viết năm": only "Việt Nam" typed with accents (or VN) is expanded."""
     assert engine.search("bai viet nam").expansions == []
     assert [found["also"] for found in engine.search("Việt Nam").expansions] == ["VN"]
+
+
+@pytest.fixture(scope="module")
+def market_engine(tmp_path_factory) -> SearchEngine:
+    """"thương mại" in many documents, "thung" (of "thung lũng") in a few, never beside "mại"."""
+    folder = tmp_path_factory.mktemp("market")
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for number in range(65):
+        (corpus / f"tm-{number}.txt").write_text(f"Hội chợ số {number}\nHội chợ thương mại mở cửa ngày {number}.",
+                                                 encoding="utf-8")
+    for number in range(3):
+        (corpus / f"tl-{number}.txt").write_text(f"Thung lũng {number}\nĐường vào thung lũng mai vàng.",
+                                                 encoding="utf-8")
+    rebuild(corpus, folder / "index", workers=1)
+    return SearchEngine(folder / "index")
+
+
+def test_a_known_word_that_fits_nowhere_is_searched_beside_its_likelier_neighbour(market_engine):
+    """"thung mai": "thung" is a word, but it never stands before "mai" and "thương" often does."""
+    results = market_engine.search("hội chợ thung mại")
+    assert results.suggestion == "hội chợ thương mại" and results.suggestion_kind == "typo"
+    assert results.corrections == []  # searched as typed too: the word is real
+    assert ids(results)[0].startswith("tm-")
+    assert market_engine.search("đường vào thung lũng").suggestion is None  # where it fits, it stays

@@ -1,0 +1,39 @@
+"""The typo model on folded syllables: what is near what, and at which cost."""
+
+from indexer.typos import CONFUSION, EDIT, NEAR_KEY, Neighbours, is_syllable, keyboard_neighbours, looks_vietnamese, split
+
+
+def test_keyboard_neighbours_are_the_keys_around():
+    assert set(keyboard_neighbours("g")) == set("tyfhvb")
+    assert set(keyboard_neighbours("a")) == set("qwsz")
+    assert set(keyboard_neighbours("p")) == set("ol")
+    assert set(keyboard_neighbours("m")) == set("njk")
+
+
+def test_slips_people_make_cost_less_than_other_edits():
+    near = Neighbours({"doan": 9, "doat": 9, "thuong": 9, "nghiep": 9, "seen": 1}).near("doar")
+    assert near == {"doat": NEAR_KEY, "doan": EDIT}  # r and t touch; "seen" is in one document only
+    assert Neighbours({"nghiep": 5}).near("nghep") == {"nghiep": CONFUSION}  # a letter left out of "ie"
+    assert Neighbours({"thuong": 5}).near("thuogn") == {"thuong": EDIT}  # two letters swapped
+    assert Neighbours({"trung": 5}).near("chung") == {"trung": CONFUSION}  # ch for tr
+
+
+def test_a_cut_is_into_syllables_not_letters():
+    documents = {"tp": 50, "hcm": 50, "t": 40, "o": 30, "tat": 30, "ha": 90, "noi": 90}
+    pairs = {("ha", "noi"): 80, ("tat", "o"): 20, ("t", "o"): 30}
+
+    def known(piece):
+        return documents.get(piece, 0)
+
+    def together(left, right):
+        return pairs.get((left, right), 0)
+
+    assert split("hanoi", known, together) == ["ha", "noi"]
+    assert split("to", known, together) is None  # "t" is a letter, not a syllable
+    assert split("tato", known, together) == ["tat", "o"]
+
+
+def test_what_looks_vietnamese():
+    assert is_syllable("nghieng") and not is_syllable("hanoi")
+    assert all(map(looks_vietnamese, ["thuogn", "nghep", "thuongg"]))
+    assert not any(map(looks_vietnamese, ["online", "video", "free"]))
