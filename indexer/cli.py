@@ -1,4 +1,4 @@
-"""The ``timkiem`` command: rebuild, update, search, serve, stats, export, inspect.
+"""The ``timkiem`` command: rebuild, update, search, serve, stats, check, export, inspect.
 
 Exit codes: 0 success, 2 usage errors (argparse), 1 any other failure, always
 with one clear line on stderr and never a traceback.
@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from indexer import generations, synonyms
+from indexer import generations, integrity, synonyms
 from indexer.build import default_workers, rebuild
 from indexer.corpus import read_corpus, read_file
 from indexer.export import DOCUMENTS_FILE, FORMATS, MAPPING_FILE, export
@@ -102,6 +102,10 @@ def _parser() -> argparse.ArgumentParser:
 
     stats = with_index(commands.add_parser("stats", help="what the live index holds"))
     stats.set_defaults(run=_stats)
+
+    check = with_index(commands.add_parser(
+        "check", help="verify the live index's files against their checksums (exit 1 if any differs)"))
+    check.set_defaults(run=_check)
 
     dump = with_index(commands.add_parser(
         "export", help="write the analysed documents and a mapping for OpenSearch/Elasticsearch's bulk API"))
@@ -247,6 +251,35 @@ def _stats(args) -> int:
     print(f"index: {live}\ndocuments: {engine.document_count()}\nsize: {_size(size)}\n"
           f"unaccented forms: {'yes' if options.fold else 'no'}\nsemantic vectors: {'yes' if options.semantic else 'no'}")
     print(f"synonyms: {synonyms.describe(synonyms.load(live))}")
+    print(f"integrity: {_integrity(engine.health())}")
+    return 0
+
+
+def _integrity(health) -> str:
+    if health.integrity == integrity.UNVERIFIED:
+        return "unverified: built before timkiem recorded checksums (`timkiem rebuild` adds them)"
+    if health.degraded:
+        return (f"CORRUPT: {len(health.differences)} files differ from their checksums (`timkiem check` "
+                f"lists them); searches use {health.served}")
+    if health.integrity == integrity.VERIFIED:
+        return "verified: every file matches its checksum"
+    return "checksums recorded (`timkiem check` verifies them)"
+
+
+def _check(args) -> int:
+    """Each file that differs from its checksum on a line of its own; exit 1 if there is one."""
+    verdict = integrity.verify(generations.require_live(args.index))
+    if verdict.state == integrity.UNVERIFIED:
+        print(f"{verdict.generation}: unverified: built before timkiem recorded checksums "
+              "(`timkiem rebuild` adds them)")
+        return 0
+    for difference in verdict.differences:
+        print(f"{verdict.generation / difference}")
+    if verdict.differences:
+        raise CommandError(f"{verdict.generation}: {len(verdict.differences)} of {verdict.files} files differ "
+                           "from their checksums: run `timkiem rebuild`")
+    print(f"{verdict.generation}: ok, {verdict.files} files ({_size(verdict.size)}) match their checksums "
+          f"({verdict.seconds:.1f} s)")
     return 0
 
 

@@ -59,7 +59,7 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
     corpus_dir, index_dir = require_folder(corpus_dir), Path(index_dir)
     user_synonyms = synonyms.user_groups(index_dir, synonyms_file)
     report = UpdateReport()
-    with generations.rebuild_lock(index_dir):
+    with generations.rebuild_lock(index_dir, "update"):
         live = generations.require_live(index_dir)
         definitions = synonyms.DefinitionCounter()
         entries = scan(corpus_dir, report.problems, on_problem, definitions.add)
