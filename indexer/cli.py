@@ -244,14 +244,16 @@ def _serve(args) -> int:
 
 
 def _stats(args) -> int:
-    live = generations.require_live(args.index)
+    """What the generation that answers holds: the live one, or its fallback when it is corrupt."""
     engine = SearchEngine(args.index)
+    health = engine.health()
+    served = generations.require_live(args.index).parent / health.served
     options = engine.options()
-    size = sum(f.stat().st_size for f in live.iterdir())
-    print(f"index: {live}\ndocuments: {engine.document_count()}\nsize: {_size(size)}\n"
+    size = sum(f.stat().st_size for f in served.iterdir())
+    print(f"index: {served}\ndocuments: {engine.document_count()}\nsize: {_size(size)}\n"
           f"unaccented forms: {'yes' if options.fold else 'no'}\nsemantic vectors: {'yes' if options.semantic else 'no'}")
-    print(f"synonyms: {synonyms.describe(synonyms.load(live))}")
-    print(f"integrity: {_integrity(engine.health())}")
+    print(f"synonyms: {synonyms.describe(synonyms.load(served))}")
+    print(f"integrity: {_integrity(health)}")
     return 0
 
 
@@ -259,8 +261,8 @@ def _integrity(health) -> str:
     if health.integrity == integrity.UNVERIFIED:
         return "unverified: built before timkiem recorded checksums (`timkiem rebuild` adds them)"
     if health.degraded:
-        return (f"CORRUPT: {len(health.differences)} files differ from their checksums (`timkiem check` "
-                f"lists them); searches use {health.served}")
+        return (f"CORRUPT: {len(health.differences)} files of the live generation {health.live} differ from "
+                "their checksums (`timkiem check` lists them); searches use the index above")
     if health.integrity == integrity.VERIFIED:
         return "verified: every file matches its checksum"
     return "checksums recorded (`timkiem check` verifies them)"

@@ -108,7 +108,9 @@ def rebuild_lock(index_dir: Path, task: str = "rebuild"):
 
 
 def new_generation(index_dir: Path) -> Path:
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time_ns() % 1_000_000:06d}"
+    seconds, microseconds = divmod(time.time_ns() // 1000, 1_000_000)
+    # names sort in the order generations were made (older_generations relies on it)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(seconds)) + f"{microseconds:06d}"
     path = Path(index_dir) / f"gen-{stamp}-{os.getpid()}"
     path.mkdir(parents=True)
     return path
