@@ -30,7 +30,7 @@ from indexer.codec import TimkiemCodec
 from indexer.corpus import Document, Problem
 from indexer.formats import format_of
 from indexer.schema import IndexOptions, build_schema, document_fields
-from indexer.selection import Selection, digest, scan
+from indexer.selection import Selection, changed_since, digest, file_states, scan
 from indexer.whoosh_internals import close_segment, commit_segments, segment_writer
 
 Progress = Callable[[int, int], None]  # (documents done, documents in all)
@@ -78,10 +78,12 @@ def rebuild(corpus_dir: Path, index_dir: Path, options: IndexOptions = IndexOpti
     with generations.rebuild_lock(index_dir):
         generations.remove_unused(index_dir, keep=generations.kept(index_dir))
         definitions = synonyms.DefinitionCounter()
+        files = file_states(corpus_dir)
         selection = Selection(corpus_dir, scan(corpus_dir, report.problems, on_problem, definitions.add))
         with generations.publishing(index_dir) as generation:
             _write_generation(generation, selection, options, workers or default_workers(), progress)
             synonyms.write(generation, synonyms.index_groups(user_synonyms, definitions.consistent()))
+    report_changes(changed_since(corpus_dir, files), report.problems, on_problem)
     report.documents = len(selection)
     report.formats = Counter(format_of(entry.location[0]) for entry in selection.entries)
     report.generation = generation.name
@@ -252,6 +254,14 @@ def _die_with_parent() -> None:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() == 1:  # the parent died before prctl took effect
         os._exit(1)
+
+
+def report_changes(changes: list[Problem], problems: list[Problem], on_problem) -> None:
+    """Add the corpus files that changed during the build to its problems, and hand them on."""
+    problems += changes
+    for problem in changes:
+        if on_problem:
+            on_problem(problem)
 
 
 def require_folder(corpus_dir: Path) -> Path:

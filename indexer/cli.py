@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from indexer import generations, integrity, synonyms
-from indexer.build import default_workers, rebuild
+from indexer.build import WorkerDied, default_workers, rebuild
 from indexer.corpus import read_corpus, read_file
 from indexer.export import DOCUMENTS_FILE, FORMATS, MAPPING_FILE, export
 from indexer.formats import format_of
@@ -41,7 +41,7 @@ def main(argv=None) -> int:
         print(f"timkiem: error: {exc}", file=sys.stderr)
         return 2
     except (CommandError, IndexMissing, InvalidRequest, CorpusChanged, generations.RebuildRunning,
-            EncoderMissing, FileNotFoundError, PermissionError) as exc:
+            EncoderMissing, WorkerDied, FileNotFoundError, PermissionError) as exc:
         print(f"timkiem: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # disk full, read-only folder …

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import generations, synonyms
-from indexer.build import Progress, default_workers, require_folder, write_segments
+from indexer.build import Progress, default_workers, report_changes, require_folder, write_segments
 from indexer.corpus import Problem
 from indexer.generations import open_generation
 from indexer.schema import options_of
-from indexer.selection import Selection, scan
+from indexer.selection import Selection, changed_since, file_states, scan
 from indexer.whoosh_internals import commit_segments, segments_without
 
 REBUILD_ADVISED = 0.25  # share of deleted documents above which `update` suggests a rebuild
@@ -62,6 +62,7 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
     with generations.rebuild_lock(index_dir, "update"):
         live = generations.require_live(index_dir)
         definitions = synonyms.DefinitionCounter()
+        files = file_states(corpus_dir)
         entries = scan(corpus_dir, report.problems, on_problem, definitions.add)
         groups = synonyms.index_groups(user_synonyms, definitions.consistent())
         indexed = _indexed_digests(live)
@@ -78,6 +79,7 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
                                                      workers or default_workers(), progress)
                 synonyms.write(generation, groups)
             report.generation = generation.name
+    report_changes(changed_since(corpus_dir, files), report.problems, on_problem)
     report.seconds = time.monotonic() - started
     return report
 
