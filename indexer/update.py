@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import generations, synonyms
+from indexer import generations, integrity, synonyms
 from indexer.build import Progress, default_workers, report_changes, require_folder, write_segments
 from indexer.corpus import Problem
 from indexer.generations import open_generation
@@ -97,7 +97,7 @@ def _write_update(live: Path, generation: Path, fresh: Selection, removed_ids: l
     """Fill ``generation``: ``live``'s segments without ``removed_ids``, plus the ``fresh`` documents.
     Returns the share of deleted documents in the result."""
     for path in live.iterdir():
-        if path.is_file() and not path.name.endswith("LOCK"):
+        if path.is_file() and integrity.is_index_file(path.name):  # new checksums are recorded at publish
             os.link(path, generation / path.name)
     ix = open_generation(generation)
     added = write_segments(generation, fresh, options_of(ix.schema), workers, progress)
