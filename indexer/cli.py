@@ -21,7 +21,7 @@ from indexer.formats import format_of
 from indexer.progress import ProgressReporter
 from indexer.schema import IndexOptions
 from indexer.semantic import EncoderMissing
-from indexer.search import IndexMissing, InvalidRequest, SearchEngine
+from indexer.search import IndexMissing, InvalidRequest, OldIndex, SearchEngine
 from indexer.selection import CorpusChanged
 from indexer.update import REBUILD_ADVISED, update
 
@@ -238,7 +238,12 @@ def _serve(args) -> int:
         print(f"No index in {args.index} yet: building it from {args.corpus} …", file=sys.stderr)
         _rebuild(args)
     else:
-        generations.open_generation(live)  # raises OldIndex before serving what it cannot search
+        try:
+            generations.open_generation(live)  # raises OldIndex before serving what it cannot search
+        except OldIndex:
+            raise
+        except Exception:  # noqa: BLE001 - damaged files: the server verifies them and serves the previous generation
+            pass
     serve(args.index, args.host, args.port, threads=args.threads, processes=args.processes)
     return 0
 

@@ -106,6 +106,9 @@ def test_update_records_checksums_and_leaves_the_previous_generation_intact(tmp_
 def test_a_corrupt_live_generation_is_not_served_the_previous_one_is(two_generations):
     index_dir, previous, live = two_generations
     change_byte(segment_of(live), segment_of(live).stat().st_size // 2)
+    table = next(live.glob("*.toc"))
+    recorded = table.stat().st_size
+    table.write_bytes(table.read_bytes()[:100])  # Whoosh cannot even open it
     server = Server(index_dir)
     try:
         with urllib.request.urlopen(server.url + "/healthz", timeout=10) as response:
@@ -118,7 +121,8 @@ def test_a_corrupt_live_generation_is_not_served_the_previous_one_is(two_generat
         server.stop()
     assert health["status"] == "degraded" and health["integrity"] == "corrupt"
     assert (health["live"], health["generation"], health["documents"]) == (live.name, previous.name, 5)
-    assert health["differences"] == [f"{segment_of(live).name}: contents differ from the recorded checksum"]
+    assert health["differences"] == [f"{segment_of(live).name}: contents differ from the recorded checksum",
+                                     f"{table.name}: 100 bytes, {recorded} recorded"]
     assert found["generation"] == previous.name
     assert found["hits"] and {hit["id"] for hit in found["hits"]} <= SEED_IDS
     assert f"INDEX CORRUPT: {live}" in log and f"serving the previous generation {previous.name}" in log
