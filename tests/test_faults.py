@@ -72,26 +72,36 @@ class Load:
             thread.join(timeout=60)
 
 
-def test_kill_9_at_random_points_never_disturbs_the_server(served, slow_corpus):
+def kill_at_random_points(command: str, corpus, index_dir, randomness: random.Random, longest: float) -> None:
+    """`timkiem COMMAND` four times, each killed with SIGKILL after a random time of up to ``longest``
+    seconds: the live generation stays, and `timkiem check` passes on it."""
+    live = live_generation(index_dir)
+    for _ in range(4):
+        running = subprocess.Popen([TIMKIEM, command, "--corpus", str(corpus), "--index", str(index_dir)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(randomness.uniform(0.2, longest))
+        assert running.poll() is None, f"the {command} ended before it could be killed"
+        running.send_signal(signal.SIGKILL)
+        running.wait()
+        assert live_generation(index_dir) == live
+        assert timkiem("check", "--index", index_dir).returncode == 0
+
+
+@pytest.mark.parametrize("command", ["rebuild", "update"])
+def test_kill_9_at_random_points_never_disturbs_the_server(served, slow_corpus, command):
     server, index_dir = served
     live_before = live_generation(index_dir)
     load = Load(server, clients=2)
-    randomness = random.Random(20261122)
     try:
-        for _ in range(4):
-            rebuild = subprocess.Popen([TIMKIEM, "rebuild", "--corpus", str(slow_corpus), "--index", str(index_dir)],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(randomness.uniform(0.3, 2.0))
-            assert rebuild.poll() is None, "the rebuild ended before it could be killed"
-            rebuild.send_signal(signal.SIGKILL)
-            rebuild.wait()
-            assert live_generation(index_dir) == live_before
+        kill_at_random_points(command, slow_corpus, index_dir, random.Random(f"20261122 {command}"), longest=2.0)
     finally:
         load.stop()
     assert load.failures == [] and len(load.responses) > 10
+    assert {body["generation"] for body in load.responses} == {live_before.name}
     assert all({hit["id"] for hit in body["hits"]} <= SEED_IDS for body in load.responses)
-    timkiem("rebuild", "--corpus", slow_corpus, "--index", index_dir)  # no manual cleanup needed
-    assert len(list(index_dir.glob("gen-*"))) == 2
+    timkiem(command, "--corpus", slow_corpus, "--index", index_dir)  # no manual cleanup needed
+    assert timkiem("check", "--index", index_dir).stdout.startswith(f"{live_generation(index_dir)}: ok")
+    assert len(list(index_dir.glob("gen-*"))) == 2  # the killed runs' folders are gone
 
 
 def test_two_rebuilds_at_once_the_second_refuses(tmp_path, slow_corpus):
@@ -188,31 +198,6 @@ def test_an_index_built_by_an_older_timkiem_is_a_clear_error_until_rebuilt(tmp_p
     assert live_generation(index_dir) == generation  # nothing was changed
     timkiem("rebuild", "--corpus", SEED_CORPUS, "--index", index_dir)
     assert "Công Thương" in timkiem("search", "cong thuong", "--index", index_dir).stdout
-
-
-def test_kill_9_of_update_at_random_points_leaves_a_checked_index(served, slow_corpus):
-    server, index_dir = served
-    live_before = live_generation(index_dir)
-    load = Load(server, clients=2)
-    randomness = random.Random(20261202)
-    try:
-        for _ in range(4):
-            updating = subprocess.Popen([TIMKIEM, "update", "--corpus", str(slow_corpus), "--index", str(index_dir)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(randomness.uniform(0.2, 2.5))
-            assert updating.poll() is None, "the update ended before it could be killed"
-            updating.send_signal(signal.SIGKILL)
-            updating.wait()
-            assert live_generation(index_dir) == live_before
-            assert timkiem("check", "--index", index_dir).returncode == 0
-    finally:
-        load.stop()
-    assert load.failures == [] and len(load.responses) > 10
-    assert {body["generation"] for body in load.responses} == {live_before.name}
-    assert all({hit["id"] for hit in body["hits"]} <= SEED_IDS for body in load.responses)
-    assert "1000 added, 0 changed, 5 deleted" in timkiem("update", "--corpus", slow_corpus, "--index", index_dir).stdout
-    assert timkiem("check", "--index", index_dir).stdout.startswith(f"{live_generation(index_dir)}: ok")
-    assert len(list(index_dir.glob("gen-*"))) == 2  # the killed updates' folders are gone
 
 
 def _workers_of(pid: int) -> list[int]:
