@@ -94,25 +94,31 @@ def verify(generation: Path) -> Verdict:
         expected = _recorded(generation)
     except FileNotFoundError:
         return Verdict(generation, UNVERIFIED)
-    except (_Damaged, UnicodeDecodeError) as damage:
+    except _Damaged as damage:
         return Verdict(generation, CORRUPT, (f"{CHECKSUMS}: {damage}",), 1, 0, time.monotonic() - started)
-    differences, read = [], 0
     present = {path.name: path for path in index_files(generation)}
+    differences = [f"{name}: missing" for name in expected if name not in present]
     for name, (digest, size) in expected.items():
-        path = present.get(name)
-        if path is None:
-            differences.append(f"{name}: missing")
-            continue
-        actual_size = path.stat().st_size
-        if actual_size != size:
-            differences.append(f"{name}: {actual_size} bytes, {size} recorded")
-            continue
-        read += size
-        if _sha256(path) != digest:
-            differences.append(f"{name}: contents differ from the recorded checksum")
+        if name in present:
+            difference = _difference(present[name], digest, size)
+            differences += [f"{name}: {difference}"] if difference else []
     differences += [f"{name}: not in {CHECKSUMS}" for name in present if name not in expected]
+    read = sum(size for name, (_, size) in expected.items() if name in present)
     return Verdict(generation, CORRUPT if differences else VERIFIED, tuple(differences), len(expected), read,
                    time.monotonic() - started)
+
+
+def _difference(path: Path, digest: str, size: int) -> str | None:
+    """How the file differs from what was recorded, or None."""
+    try:
+        actual_size = path.stat().st_size
+        if actual_size != size:
+            return f"{actual_size} bytes, {size} recorded"
+        if _sha256(path) != digest:
+            return "contents differ from the recorded checksum"
+    except OSError as error:  # a failing disk, or removed meanwhile
+        return f"unreadable ({error.strerror or error})"
+    return None
 
 
 def disk_size(generation: Path) -> int:
@@ -123,7 +129,10 @@ def disk_size(generation: Path) -> int:
 def _recorded(generation: Path) -> dict[str, tuple[str, int]]:
     """File name -> (sha256, size) from the checksums file; raises FileNotFoundError without
     one, _Damaged for one that is not as ``record`` wrote it."""
-    text = (Path(generation) / CHECKSUMS).read_bytes().decode("utf-8")
+    try:
+        text = (Path(generation) / CHECKSUMS).read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Damaged("damaged (not UTF-8)") from None
     body, end, trailer = text.rpartition(_END)
     if not end or not text.endswith("\n") or hashlib.sha256(body.encode("utf-8")).hexdigest() != trailer[:-1]:
         raise _Damaged("damaged (its own checksum does not match)")
@@ -131,9 +140,12 @@ def _recorded(generation: Path) -> dict[str, tuple[str, int]]:
     if not lines or lines[0] != _HEADER:
         raise _Damaged("not a timkiem checksums file")
     files = {}
-    for line in lines[1:]:
-        digest, size, name = line.split(" ", 2)
-        files[name] = (digest, int(size))
+    try:
+        for line in lines[1:]:
+            digest, size, name = line.split(" ", 2)
+            files[name] = (digest, int(size))
+    except ValueError:
+        raise _Damaged(f"damaged (a line is not 'checksum size name': {line[:80]!r})") from None
     return files
 
 
