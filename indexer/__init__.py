@@ -21,11 +21,13 @@ Building (``timkiem rebuild`` / ``update``)
     build        worker processes analyse shares of the corpus and write segments
     update       only what changed: deletions in old segments, new segments
     generations  the index folder: generations, CURRENT, the rebuild lock, publishing
+    integrity    each generation's CHECKSUMS: recorded at publish, verified before serving
     export       the analysed documents for OpenSearch / Elasticsearch
 
 Searching (``SearchEngine`` in search.py is the entry point)
-    view         LiveIndex: each thread's View of the live generation, and what is
-                 computed once per generation (lengths, postings cache, facets, vocabulary)
+    view         LiveIndex: each thread's View of the live generation once it verified (or
+                 of the previous one), and what is computed once per generation (lengths,
+                 postings cache, facets, vocabulary)
     query        the query's syntax: words, "phrases", -exclusions, title:, OR
     understand   what the user meant: a long question bounded, typing converted, typos and
                  joined syllables corrected, accents restored, synonyms and joined forms added

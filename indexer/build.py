@@ -18,6 +18,7 @@ import signal
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from multiprocessing import connection
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -29,7 +30,7 @@ from indexer.codec import TimkiemCodec
 from indexer.corpus import Document, Problem
 from indexer.formats import format_of
 from indexer.schema import IndexOptions, build_schema, document_fields
-from indexer.selection import Selection, digest, scan
+from indexer.selection import Selection, changed_since, digest, file_states, scan
 from indexer.whoosh_internals import close_segment, commit_segments, segment_writer
 
 Progress = Callable[[int, int], None]  # (documents done, documents in all)
@@ -75,12 +76,14 @@ def rebuild(corpus_dir: Path, index_dir: Path, options: IndexOptions = IndexOpti
     user_synonyms = synonyms.user_groups(index_dir, synonyms_file)
     report = BuildReport()
     with generations.rebuild_lock(index_dir):
-        generations.remove_unused(index_dir, keep={generations.live_generation(index_dir)})
+        generations.remove_unused(index_dir, keep=generations.kept(index_dir))
         definitions = synonyms.DefinitionCounter()
+        files = file_states(corpus_dir)
         selection = Selection(corpus_dir, scan(corpus_dir, report.problems, on_problem, definitions.add))
         with generations.publishing(index_dir) as generation:
             _write_generation(generation, selection, options, workers or default_workers(), progress)
             synonyms.write(generation, synonyms.index_groups(user_synonyms, definitions.consistent()))
+    report_changes(changed_since(corpus_dir, files), report.problems, on_problem)
     report.documents = len(selection)
     report.formats = Counter(format_of(entry.location[0]) for entry in selection.entries)
     report.generation = generation.name
@@ -172,23 +175,66 @@ def _write_segments(generation: Path, documents: Iterable[Document], options: In
 _job: dict = {}
 
 
+class WorkerDied(RuntimeError):
+    """A worker process ended without finishing its share (killed, by the out-of-memory killer say)."""
+
+
 def _write_in_parallel(generation, selection: Selection, shares, options: IndexOptions, progress):
+    """The workers' segments, share by share: one forked process per share, each sending its
+    segments (or its exception) back through a pipe.  A worker that dies (SIGKILL) closes its
+    pipe, which ends the build at once; multiprocessing.Pool would have waited for its share
+    for ever."""
     context = multiprocessing.get_context("fork")  # the workers share the loaded pyvi model too
     counter = context.Value("q", 0)
     _job.update(generation=generation, selection=selection, options=options, counter=counter)
+    workers: dict = {}  # receiving end of each worker's pipe -> the worker
+    results: dict = {}
     try:
-        with context.Pool(len(shares), initializer=_die_with_parent) as pool:
-            result = pool.map_async(_write_share, shares, chunksize=1)
-            while not result.ready():
-                result.wait(0.2)
-                if progress:
-                    progress(min(counter.value, len(selection) - 1), len(selection))
-            segments = result.get()
+        for share in shares:
+            receiver, sender = context.Pipe(duplex=False)
+            worker = context.Process(target=_run_share, args=(share, sender), daemon=True)
+            worker.start()
+            sender.close()
+            workers[receiver] = worker
+        while len(results) < len(workers):
+            for receiver in connection.wait([r for r in workers if r not in results], timeout=0.2):
+                results[receiver] = _outcome(receiver, workers[receiver])
+            if progress:
+                progress(min(counter.value, len(selection) - 1), len(selection))
     finally:
         _job.clear()
+        for worker in workers.values():
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
     if progress:
         progress(len(selection), len(selection))
-    return segments
+    return [results[receiver] for receiver in workers]
+
+
+def _run_share(share: tuple[int, int], sender) -> None:
+    _die_with_parent()
+    try:
+        outcome = (True, _write_share(share))
+    except BaseException as error:  # noqa: BLE001 - raised again in the parent
+        outcome = (False, error)
+    sender.send(outcome)
+
+
+def _outcome(receiver, worker):
+    """A worker's segments; raises what it raised, or WorkerDied when it died without a word."""
+    try:
+        finished, value = receiver.recv()
+    except EOFError:
+        worker.join(timeout=5)
+        code = worker.exitcode
+        how = (f"was killed by {signal.Signals(-code).name}" if code is not None and code < 0
+               else f"ended with exit code {code}")
+        raise WorkerDied(f"worker process {worker.pid} {how} before finishing its share (out of memory?); "
+                         "nothing was published, the live index is unchanged") from None
+    if not finished:
+        raise value
+    return value
 
 
 def _write_share(share: tuple[int, int]):
@@ -208,6 +254,14 @@ def _die_with_parent() -> None:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() == 1:  # the parent died before prctl took effect
         os._exit(1)
+
+
+def report_changes(changes: list[Problem], problems: list[Problem], on_problem) -> None:
+    """Add the corpus files that changed during the build to its problems, and hand them on."""
+    problems += changes
+    for problem in changes:
+        if on_problem:
+            on_problem(problem)
 
 
 def require_folder(corpus_dir: Path) -> Path:

@@ -1,4 +1,4 @@
-"""The ``timkiem`` command: rebuild, update, search, serve, stats, export, inspect.
+"""The ``timkiem`` command: rebuild, update, search, serve, stats, check, export, inspect.
 
 Exit codes: 0 success, 2 usage errors (argparse), 1 any other failure, always
 with one clear line on stderr and never a traceback.
@@ -13,15 +13,15 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from indexer import generations, synonyms
-from indexer.build import default_workers, rebuild
+from indexer import generations, integrity, synonyms
+from indexer.build import WorkerDied, default_workers, rebuild
 from indexer.corpus import read_corpus, read_file
 from indexer.export import DOCUMENTS_FILE, FORMATS, MAPPING_FILE, export
 from indexer.formats import format_of
 from indexer.progress import ProgressReporter
 from indexer.schema import IndexOptions
 from indexer.semantic import EncoderMissing
-from indexer.search import IndexMissing, InvalidRequest, SearchEngine
+from indexer.search import IndexMissing, InvalidRequest, OldIndex, SearchEngine
 from indexer.selection import CorpusChanged
 from indexer.update import REBUILD_ADVISED, update
 
@@ -41,7 +41,7 @@ def main(argv=None) -> int:
         print(f"timkiem: error: {exc}", file=sys.stderr)
         return 2
     except (CommandError, IndexMissing, InvalidRequest, CorpusChanged, generations.RebuildRunning,
-            EncoderMissing, FileNotFoundError, PermissionError) as exc:
+            EncoderMissing, WorkerDied, FileNotFoundError, PermissionError) as exc:
         print(f"timkiem: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # disk full, read-only folder …
@@ -102,6 +102,10 @@ def _parser() -> argparse.ArgumentParser:
 
     stats = with_index(commands.add_parser("stats", help="what the live index holds"))
     stats.set_defaults(run=_stats)
+
+    check = with_index(commands.add_parser(
+        "check", help="verify the live index's files against their checksums (exit 1 if any differs)"))
+    check.set_defaults(run=_check)
 
     dump = with_index(commands.add_parser(
         "export", help="write the analysed documents and a mapping for OpenSearch/Elasticsearch's bulk API"))
@@ -234,19 +238,55 @@ def _serve(args) -> int:
         print(f"No index in {args.index} yet: building it from {args.corpus} …", file=sys.stderr)
         _rebuild(args)
     else:
-        generations.open_generation(live)  # raises OldIndex before serving what it cannot search
+        try:
+            generations.open_generation(live)  # raises OldIndex before serving what it cannot search
+        except OldIndex:
+            raise
+        except Exception:  # noqa: BLE001 - damaged files: the server verifies them and serves the previous generation
+            pass
     serve(args.index, args.host, args.port, threads=args.threads, processes=args.processes)
     return 0
 
 
 def _stats(args) -> int:
-    live = generations.require_live(args.index)
+    """What the generation that answers holds: the live one, or its fallback when it is corrupt."""
     engine = SearchEngine(args.index)
+    health = engine.health()
+    served = generations.require_live(args.index).parent / health.served
     options = engine.options()
-    size = sum(f.stat().st_size for f in live.iterdir())
-    print(f"index: {live}\ndocuments: {engine.document_count()}\nsize: {_size(size)}\n"
+    size = sum(f.stat().st_size for f in served.iterdir())
+    print(f"index: {served}\ndocuments: {engine.document_count()}\nsize: {_size(size)}\n"
           f"unaccented forms: {'yes' if options.fold else 'no'}\nsemantic vectors: {'yes' if options.semantic else 'no'}")
-    print(f"synonyms: {synonyms.describe(synonyms.load(live))}")
+    print(f"synonyms: {synonyms.describe(synonyms.load(served))}")
+    print(f"integrity: {_integrity(health)}")
+    return 0
+
+
+def _integrity(health) -> str:
+    if health.integrity == integrity.UNVERIFIED:
+        return "unverified: built before timkiem recorded checksums (`timkiem rebuild` adds them)"
+    if health.degraded:
+        return (f"CORRUPT: {len(health.differences)} files of the live generation {health.live} differ from "
+                "their checksums (`timkiem check` lists them); searches use the index above")
+    if health.integrity == integrity.VERIFIED:
+        return "verified: every file matches its checksum"
+    return "checksums recorded (`timkiem check` verifies them)"
+
+
+def _check(args) -> int:
+    """Each file that differs from its checksum on a line of its own; exit 1 if there is one."""
+    verdict = integrity.verify(generations.require_live(args.index))
+    if verdict.state == integrity.UNVERIFIED:
+        print(f"{verdict.generation}: unverified: built before timkiem recorded checksums "
+              "(`timkiem rebuild` adds them)")
+        return 0
+    for difference in verdict.differences:
+        print(f"{verdict.generation / difference}")
+    if verdict.differences:
+        raise CommandError(f"{verdict.generation}: {len(verdict.differences)} of {verdict.files} files differ "
+                           "from their checksums: run `timkiem rebuild`")
+    print(f"{verdict.generation}: ok, {verdict.files} files ({_size(verdict.size)}) match their checksums "
+          f"({verdict.seconds:.1f} s)")
     return 0
 
 

@@ -151,7 +151,9 @@ def _read_jsonl(path: Path, relative: str, on_problem: ProblemHandler,
                 try:
                     yield number, _jsonl_document(raw, lambda reason: on_problem(Problem(relative, number, reason, kept=True)))
                 except (UndecodableError, ValueError) as exc:
-                    on_problem(Problem(relative, number, _reason(exc)))
+                    unfinished = not raw.endswith(b"\n")  # the last line, perhaps still being written
+                    on_problem(Problem(relative, number, "incomplete last line (still being written?)" if unfinished
+                                       else _reason(exc)))
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         on_problem(Problem(relative, None, _reason(exc)))
 

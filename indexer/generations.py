@@ -7,10 +7,13 @@ Layout of an index folder::
       gen-<time>-<pid>/  one complete Whoosh index each
       .rebuild.lock      held (flock) by the running rebuild
 
-A rebuild writes a fresh generation folder and only then replaces CURRENT, so a
-crash at any point leaves the previous generation live.  Readers notice the
-new pointer on their next search.  Folders that are neither live nor the one
-just replaced are leftovers of crashed rebuilds and are removed by the next one.
+A rebuild writes a fresh generation folder, records its files' checksums
+(integrity.py) and only then replaces CURRENT, so a crash at any point leaves
+the previous generation live.  Readers notice the new pointer on their next
+search, and verify the new generation before they serve it.  The generation
+published before the live one is kept as the fallback a reader serves if the
+live one turns out corrupt; other folders are leftovers of crashed rebuilds
+and are removed by the next one.
 """
 
 import fcntl
@@ -23,6 +26,7 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 
+from indexer import integrity
 from indexer.schema import is_current
 
 POINTER = "CURRENT"
@@ -40,7 +44,7 @@ class OldIndex(IndexMissing):
 
 
 class RebuildRunning(RuntimeError):
-    """Another rebuild holds the index folder's lock."""
+    """Another rebuild or update holds the index folder's lock."""
 
 
 def require_live(index_dir: Path) -> Path:
@@ -77,21 +81,23 @@ os.register_at_fork(after_in_child=_drop_inherited_locks)
 
 
 @contextmanager
-def rebuild_lock(index_dir: Path):
-    """Exclusive right to write generations; released when the process ends, even by kill -9."""
+def rebuild_lock(index_dir: Path, task: str = "rebuild"):
+    """Exclusive right to write generations, for ``task`` ("rebuild", "update"): another one
+    refuses at once, naming the holder.  Released when the process ends, even by kill -9."""
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     with open(Path(index_dir) / LOCK, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip() or "unknown"
+            pid, _, holder = handle.read().strip().partition(" ")
             raise RebuildRunning(
-                f"another rebuild (pid {holder}) is writing to {index_dir}; try again when it ends"
+                f"another {holder or 'rebuild'} (pid {pid or 'unknown'}) is writing to {index_dir}; "
+                "try again when it ends"
             ) from None
         handle.seek(0)
         handle.truncate()
-        handle.write(str(os.getpid()))
+        handle.write(f"{os.getpid()} {task}")
         handle.flush()
         _held_locks.add(handle.fileno())
         try:
@@ -102,7 +108,9 @@ def rebuild_lock(index_dir: Path):
 
 
 def new_generation(index_dir: Path) -> Path:
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time_ns() % 1_000_000:06d}"
+    seconds, microseconds = divmod(time.time_ns() // 1000, 1_000_000)
+    # names sort in the order generations were made (older_generations relies on it)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(seconds)) + f"{microseconds:06d}"
     path = Path(index_dir) / f"gen-{stamp}-{os.getpid()}"
     path.mkdir(parents=True)
     return path
@@ -123,8 +131,10 @@ def publishing(index_dir: Path):
 
 
 def publish(index_dir: Path, generation: Path) -> None:
-    """Make ``generation`` live with one atomic rename, then drop older leftovers."""
+    """Record ``generation``'s checksums, make it live with one atomic rename, then drop
+    older generations but the one it replaces (the fallback)."""
     previous = live_generation(index_dir)
+    integrity.record(generation, reuse=previous)
     temporary = Path(index_dir) / (POINTER + ".tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
         handle.write(generation.name + "\n")
@@ -138,6 +148,19 @@ def publish(index_dir: Path, generation: Path) -> None:
 def discard(generation: Path) -> None:
     """Remove a generation that failed half way (best effort: the next rebuild retries)."""
     shutil.rmtree(generation, ignore_errors=True)
+
+
+def kept(index_dir: Path) -> set[Path]:
+    """The generations to keep while a new one is written: the live one and its fallback."""
+    live = live_generation(index_dir)
+    return {live, *older_generations(index_dir, live)[:1]} if live else set()
+
+
+def older_generations(index_dir: Path, live: Path) -> list[Path]:
+    """Generations published before ``live`` and still on disk (those with checksums), newest first."""
+    return sorted((path for path in Path(index_dir).iterdir()
+                   if _GENERATION_NAME.fullmatch(path.name) and path.name < live.name
+                   and integrity.has_checksums(path)), reverse=True)
 
 
 def remove_unused(index_dir: Path, keep: set) -> None:

@@ -26,7 +26,7 @@ from indexer.snippets import highlight, snippet
 from indexer.suggest import MAX_SUGGESTIONS, suggest
 from indexer.text import clean
 from indexer.understand import understand
-from indexer.view import LiveIndex, View
+from indexer.view import Health, LiveIndex, View
 
 __all__ = ["SearchEngine", "InvalidRequest", "IndexMissing", "OldIndex"]
 
@@ -215,6 +215,10 @@ class SearchEngine:
     def options(self) -> IndexOptions:
         """What the live index was built with (rebuild --no-fold, --semantic)."""
         return self.live.view().options
+
+    def health(self) -> Health:
+        """Whether the live generation verified, and which generation answers."""
+        return self.live.health()
 
 
 def _by_meaning(view: View, matches, query: str):

@@ -77,6 +77,28 @@ def scan(corpus_dir: Path, problems: list[Problem], on_problem=None,
     return list(by_id.values())
 
 
+def file_states(corpus_dir: Path) -> dict[str, tuple[int, int]]:
+    """(size, modification time) of each file under ``corpus_dir``, by path relative to it."""
+    states = {}
+    for path in Path(corpus_dir).rglob("*"):
+        try:
+            if path.is_file():
+                status = path.stat()
+                states[str(path.relative_to(corpus_dir))] = (status.st_size, status.st_mtime_ns)
+        except OSError:  # gone meanwhile: not there any more
+            continue
+    return states
+
+
+def changed_since(corpus_dir: Path, before: dict[str, tuple[int, int]]) -> list[Problem]:
+    """A warning for each file written, added or removed since ``before`` (``file_states``):
+    the build read it as it was at some moment in between."""
+    after = file_states(corpus_dir)
+    return [Problem(name, None, "changed while it was read: the index holds it as it was when read; "
+                                "`timkiem update` indexes what changed", kept=True)
+            for name in sorted(set(before) | set(after)) if before.get(name) != after.get(name)]
+
+
 @dataclass(frozen=True)
 class Selection:
     """Some of a corpus's documents, to be read again where they are indexed."""

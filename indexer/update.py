@@ -22,12 +22,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import generations, synonyms
-from indexer.build import Progress, default_workers, require_folder, write_segments
+from indexer import generations, integrity, synonyms
+from indexer.build import Progress, default_workers, report_changes, require_folder, write_segments
 from indexer.corpus import Problem
 from indexer.generations import open_generation
 from indexer.schema import options_of
-from indexer.selection import Selection, scan
+from indexer.selection import Selection, changed_since, file_states, scan
 from indexer.whoosh_internals import commit_segments, segments_without
 
 REBUILD_ADVISED = 0.25  # share of deleted documents above which `update` suggests a rebuild
@@ -59,9 +59,10 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
     corpus_dir, index_dir = require_folder(corpus_dir), Path(index_dir)
     user_synonyms = synonyms.user_groups(index_dir, synonyms_file)
     report = UpdateReport()
-    with generations.rebuild_lock(index_dir):
+    with generations.rebuild_lock(index_dir, "update"):
         live = generations.require_live(index_dir)
         definitions = synonyms.DefinitionCounter()
+        files = file_states(corpus_dir)
         entries = scan(corpus_dir, report.problems, on_problem, definitions.add)
         groups = synonyms.index_groups(user_synonyms, definitions.consistent())
         indexed = _indexed_digests(live)
@@ -78,6 +79,7 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
                                                      workers or default_workers(), progress)
                 synonyms.write(generation, groups)
             report.generation = generation.name
+    report_changes(changed_since(corpus_dir, files), report.problems, on_problem)
     report.seconds = time.monotonic() - started
     return report
 
@@ -95,7 +97,7 @@ def _write_update(live: Path, generation: Path, fresh: Selection, removed_ids: l
     """Fill ``generation``: ``live``'s segments without ``removed_ids``, plus the ``fresh`` documents.
     Returns the share of deleted documents in the result."""
     for path in live.iterdir():
-        if path.is_file() and not path.name.endswith("LOCK"):
+        if path.is_file() and integrity.is_index_file(path.name):  # new checksums are recorded at publish
             os.link(path, generation / path.name)
     ix = open_generation(generation)
     added = write_segments(generation, fresh, options_of(ix.schema), workers, progress)

@@ -8,19 +8,24 @@ similar documents all take a view.
 
 ``LiveIndex`` hands each thread the view of the generation CURRENT names,
 reopened on the first request after a rebuild publishes a new one; a
-background thread prepares the new generation's data meanwhile.
+background thread prepares the new generation's data meanwhile.  A generation
+is verified against its checksums (integrity.py) before it is served: a small
+one at once, a large one in the background while the generation served until
+then goes on answering.  A corrupt one is not served: the newest older
+generation that verifies is, and ``LiveIndex.health`` says so.
 """
 
 import logging
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from indexer import semantic, spellings, synonyms
+from indexer import integrity, semantic, spellings, synonyms
 from indexer.facets import Metadata
-from indexer.generations import open_generation, require_live
+from indexer.generations import older_generations, open_generation, require_live
 from indexer.restore import Vocabulary
 from indexer.schema import FOLDED_SUFFIX, PAIRS_FIELD, VECTOR_FIELD, IndexOptions, options_of
 from indexer.suggest import Completions
@@ -31,6 +36,10 @@ from indexer.whoosh_internals import read_postings
 
 CACHE_POSTINGS = 20_000_000  # postings cached per generation and process: about 160 MB
 REMEMBERED = 1000  # small per-document results (``remember``)
+VERIFY_AT_ONCE = 64 * 2**20  # bytes: a generation up to this size is verified before it answers (< 0.1 s)
+VERIFYING = "verifying"
+
+log = logging.getLogger("timkiem.integrity")
 
 
 class _Generation:
@@ -274,23 +283,55 @@ class View:
                 return
 
 
+@dataclass
+class Health:
+    """What a reader knows of the live generation: ``integrity`` is VERIFYING or one of
+    integrity's states; ``served`` is the generation answering (the live one, the one served
+    before it while it is verified, or the fallback of a corrupt one)."""
+
+    live: str
+    integrity: str
+    served: str
+    differences: tuple[str, ...] = ()
+
+    @property
+    def degraded(self) -> bool:
+        return self.integrity == integrity.CORRUPT
+
+
+@dataclass
+class _Check:
+    """The verification of one live generation, and the generation to serve in its place."""
+
+    live: Path
+    state: str = VERIFYING
+    differences: tuple[str, ...] = ()
+    fallback: Path | None = None  # served instead of a corrupt live generation
+
+
 class LiveIndex:
-    """Readers' access to an index folder: always the live generation.
+    """Readers' access to an index folder: always the live generation, once it is verified.
 
     Each thread keeps its own view, reopened when CURRENT names a new
     generation; the first view of a generation starts a background thread
-    that prepares its shared data."""
+    that prepares its shared data.  ``verify_at_once``: the largest generation
+    (bytes) verified before its first answer; a larger one is verified in the
+    background while the generation served until then answers (at start,
+    when there is none, the new one answers meanwhile)."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, verify_at_once: int = VERIFY_AT_ONCE):
         self.index_dir = Path(index_dir)
+        self.verify_at_once = verify_at_once
         self._lock = threading.Lock()
         self._opened: dict[str, tuple[object, _Generation]] = {}  # name -> (Whoosh index, shared data)
         self._local = threading.local()
+        self._checks: dict[str, _Check] = {}  # live generation name -> its verification
+        self._served: Path | None = None  # the generation last opened
 
     def view(self) -> View:
-        """The live generation, for the calling thread.  Raises IndexMissing (OldIndex for an
+        """The generation to serve, for the calling thread.  Raises IndexMissing (OldIndex for an
         index an older timkiem built)."""
-        generation = require_live(self.index_dir)
+        generation = self._to_serve(self._check(require_live(self.index_dir)))
         cached = getattr(self._local, "view", None)
         if cached is not None and cached.name == generation.name:
             return cached
@@ -300,6 +341,51 @@ class LiveIndex:
         self._local.view = View(index.searcher(), shared)
         return self._local.view
 
+    def health(self) -> Health:
+        """The live generation's integrity and the generation that answers."""
+        check = self._check(require_live(self.index_dir))
+        return Health(check.live.name, check.state, self._to_serve(check).name, check.differences)
+
+    def _to_serve(self, check: _Check) -> Path:
+        if check.state == VERIFYING:
+            served = self._served
+            return served if served is not None and served.is_dir() else check.live
+        return check.fallback or check.live
+
+    def _check(self, live: Path) -> _Check:
+        """The verification of ``live``, started on the first call (done before returning for a
+        small generation)."""
+        check = self._checks.get(live.name)
+        if check is not None:
+            return check
+        with self._lock:
+            if live.name not in self._checks:
+                check = _Check(live)
+                if integrity.disk_size(live) <= self.verify_at_once:
+                    self._verify(check)
+                else:
+                    threading.Thread(target=self._verify, args=(check,), daemon=True,
+                                     name=f"verify {live.name}").start()
+                self._checks = {live.name: check}  # one live generation at a time
+            return self._checks[live.name]
+
+    def _verify(self, check: _Check) -> None:
+        """Verify the live generation; if it is corrupt, say so loudly and find the newest older
+        generation that verifies, to serve instead."""
+        verdict = integrity.verify(check.live)
+        if verdict.state == integrity.CORRUPT:
+            check.differences = verdict.differences
+            for older in older_generations(self.index_dir, check.live):
+                if integrity.verify(older).state == integrity.VERIFIED:
+                    check.fallback = older
+                    break
+            instead = (f"serving the previous generation {check.fallback.name} instead" if check.fallback
+                       else "no older generation verifies: serving it anyway")
+            log.error("INDEX CORRUPT: %s: %d file(s) differ from their checksums (%s); %s; "
+                      "run `timkiem rebuild`", check.live, len(verdict.differences),
+                      "; ".join(verdict.differences), instead)
+        check.state = verdict.state  # last: readers go by it
+
     def _open(self, generation: Path):
         with self._lock:
             if generation.name not in self._opened:
@@ -307,6 +393,7 @@ class LiveIndex:
                 index = open_generation(generation)
                 shared = _Generation(generation, options_of(index.schema))
                 self._opened = {generation.name: (index, shared)}
+                self._served = generation
                 threading.Thread(target=_prepare, args=(index, shared), daemon=True,
                                  name=f"prepare {generation.name}").start()
             return self._opened[generation.name]

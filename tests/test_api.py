@@ -37,8 +37,9 @@ def test_unknown_api_path_is_json_404(client):
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
 
 
-def test_health(client):
-    assert client.get("/healthz").get_json() == {"status": "ok", "documents": 5}
+def test_health(client, seed_index):
+    assert client.get("/healthz").get_json() == {"status": "ok", "documents": 5, "integrity": "verified",
+                                                 "generation": (seed_index / "CURRENT").read_text().strip()}
 
 
 def test_search_page_shows_results_with_marks(client):

@@ -3,6 +3,7 @@
 import json
 import os
 import random
+import re
 import resource
 import signal
 import subprocess
@@ -71,26 +72,36 @@ class Load:
             thread.join(timeout=60)
 
 
-def test_kill_9_at_random_points_never_disturbs_the_server(served, slow_corpus):
+def kill_at_random_points(command: str, corpus, index_dir, randomness: random.Random, longest: float) -> None:
+    """`timkiem COMMAND` four times, each killed with SIGKILL after a random time of up to ``longest``
+    seconds: the live generation stays, and `timkiem check` passes on it."""
+    live = live_generation(index_dir)
+    for _ in range(4):
+        running = subprocess.Popen([TIMKIEM, command, "--corpus", str(corpus), "--index", str(index_dir)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(randomness.uniform(0.2, longest))
+        assert running.poll() is None, f"the {command} ended before it could be killed"
+        running.send_signal(signal.SIGKILL)
+        running.wait()
+        assert live_generation(index_dir) == live
+        assert timkiem("check", "--index", index_dir).returncode == 0
+
+
+@pytest.mark.parametrize("command", ["rebuild", "update"])
+def test_kill_9_at_random_points_never_disturbs_the_server(served, slow_corpus, command):
     server, index_dir = served
     live_before = live_generation(index_dir)
     load = Load(server, clients=2)
-    randomness = random.Random(20261122)
     try:
-        for _ in range(4):
-            rebuild = subprocess.Popen([TIMKIEM, "rebuild", "--corpus", str(slow_corpus), "--index", str(index_dir)],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(randomness.uniform(0.3, 2.0))
-            assert rebuild.poll() is None, "the rebuild ended before it could be killed"
-            rebuild.send_signal(signal.SIGKILL)
-            rebuild.wait()
-            assert live_generation(index_dir) == live_before
+        kill_at_random_points(command, slow_corpus, index_dir, random.Random(f"20261122 {command}"), longest=2.0)
     finally:
         load.stop()
     assert load.failures == [] and len(load.responses) > 10
+    assert {body["generation"] for body in load.responses} == {live_before.name}
     assert all({hit["id"] for hit in body["hits"]} <= SEED_IDS for body in load.responses)
-    timkiem("rebuild", "--corpus", slow_corpus, "--index", index_dir)  # no manual cleanup needed
-    assert len(list(index_dir.glob("gen-*"))) == 2
+    timkiem(command, "--corpus", slow_corpus, "--index", index_dir)  # no manual cleanup needed
+    assert timkiem("check", "--index", index_dir).stdout.startswith(f"{live_generation(index_dir)}: ok")
+    assert len(list(index_dir.glob("gen-*"))) == 2  # the killed runs' folders are gone
 
 
 def test_two_rebuilds_at_once_the_second_refuses(tmp_path, slow_corpus):
@@ -187,3 +198,100 @@ def test_an_index_built_by_an_older_timkiem_is_a_clear_error_until_rebuilt(tmp_p
     assert live_generation(index_dir) == generation  # nothing was changed
     timkiem("rebuild", "--corpus", SEED_CORPUS, "--index", index_dir)
     assert "Công Thương" in timkiem("search", "cong thuong", "--index", index_dir).stdout
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The processes ``pid`` forked (same command line: not helpers it may have started)."""
+    try:
+        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+        command = open(f"/proc/{pid}/cmdline", "rb").read()
+        return [int(child) for child in children if open(f"/proc/{child}/cmdline", "rb").read() == command]
+    except FileNotFoundError:
+        return []
+
+
+def test_a_rebuild_worker_killed_as_by_the_oom_killer_ends_the_rebuild(tmp_path, slow_corpus):
+    index_dir = tmp_path / "index"
+    timkiem("rebuild", "--corpus", SEED_CORPUS, "--index", index_dir)
+    live = live_generation(index_dir)
+    rebuild = subprocess.Popen([TIMKIEM, "rebuild", "--corpus", str(slow_corpus), "--index", str(index_dir),
+                                "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := _workers_of(rebuild.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(workers) == 2, "the rebuild started no workers"
+        time.sleep(1.0)  # both are writing segments
+        os.kill(workers[0], signal.SIGKILL)
+        killed = time.monotonic()
+        _, stderr = rebuild.communicate(timeout=60)
+        ended_after = time.monotonic() - killed
+    finally:
+        if rebuild.poll() is None:
+            rebuild.kill()
+    assert rebuild.returncode == 1 and ended_after < 10
+    assert stderr.strip().splitlines()[-1] == (
+        f"timkiem: error: worker process {workers[0]} was killed by SIGKILL before finishing its share "
+        "(out of memory?); nothing was published, the live index is unchanged")
+    assert "Traceback" not in stderr
+    assert not os.path.exists(f"/proc/{workers[1]}")  # the other worker did not live on
+    assert live_generation(index_dir) == live and sorted(index_dir.glob("gen-*")) == [live]
+    assert timkiem("check", "--index", index_dir).returncode == 0
+
+
+def test_update_and_rebuild_at_once_the_second_refuses_clearly(tmp_path, slow_corpus):
+    index_dir = tmp_path / "index"
+    timkiem("rebuild", "--corpus", SEED_CORPUS, "--index", index_dir)
+    for first, second in (("update", "rebuild"), ("rebuild", "update")):
+        running = subprocess.Popen([TIMKIEM, first, "--corpus", str(slow_corpus), "--index", str(index_dir)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 30
+            while (index_dir / ".rebuild.lock").read_text() != f"{running.pid} {first}" and time.monotonic() < deadline:
+                time.sleep(0.02)
+            refused = timkiem(second, "--corpus", SEED_CORPUS, "--index", index_dir, check=False)
+        finally:
+            assert running.wait(timeout=300) == 0
+        assert refused.returncode == 1 and refused.stdout == ""
+        assert refused.stderr == (f"timkiem: error: another {first} (pid {running.pid}) is writing to {index_dir}; "
+                                  "try again when it ends\n")
+        assert timkiem("check", "--index", index_dir).returncode == 0
+        found = json.loads(timkiem("search", "Long An", "--json", "--index", index_dir).stdout)
+        assert found["total"] == 1000  # the corpus of the one that ran, whole
+
+
+def test_a_corpus_file_appended_to_while_a_rebuild_reads_it(tmp_path):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    feed = corpus / "tin.jsonl"
+
+    def record(number: int) -> str:
+        text = f"Tin số {number} về nông nghiệp Long An. " * 40
+        return json.dumps({"id": f"tin-{number}", "title": f"Tin số {number}", "text": text}, ensure_ascii=False)
+
+    feed.write_text("".join(record(number) + "\n" for number in range(400)), encoding="utf-8")
+    rebuild = subprocess.Popen([TIMKIEM, "rebuild", "--corpus", str(corpus), "--index", str(index_dir)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not (index_dir / ".rebuild.lock").exists() or not (index_dir / ".rebuild.lock").read_text():
+        assert time.monotonic() < deadline, "the rebuild did not start"
+        time.sleep(0.01)
+    with open(feed, "a", encoding="utf-8") as handle:  # a feed writing records as they come, half a line at a time
+        for number in range(400, 500):
+            line = record(number) + "\n"
+            for part in (line[:100], line[100:]):
+                handle.write(part)
+                handle.flush()
+                time.sleep(0.015)
+    stdout, stderr = rebuild.communicate(timeout=300)
+    assert rebuild.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "warning: tin.jsonl: changed while it was read: the index holds it as it was when read; " \
+           "`timkiem update` indexes what changed" in stderr
+    indexed = int(re.search(r"Indexed (\d+) documents", stdout).group(1))
+    assert 400 <= indexed < 500
+    found = json.loads(timkiem("search", "nong nghiep", "--json", "--per-page", "1", "--index", index_dir).stdout)
+    assert found["total"] == indexed  # every record indexed whole, none half
+    assert timkiem("check", "--index", index_dir).returncode == 0
+    updated = timkiem("update", "--corpus", corpus, "--index", index_dir).stdout
+    assert f"{500 - indexed} added, 0 changed, 0 deleted" in updated

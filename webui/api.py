@@ -60,4 +60,11 @@ def openapi():
 
 @blueprint.get("/healthz")
 def health():
-    return jsonify(status="ok", documents=engine().document_count())
+    """Liveness: ``degraded`` when the live generation failed its verification and an older
+    one answers (or, with none that verifies, the corrupt one)."""
+    state = engine().health()
+    body = dict(status="degraded" if state.degraded else "ok", documents=engine().document_count(),
+                generation=state.served, integrity=state.integrity)
+    if state.degraded:
+        body.update(live=state.live, differences=list(state.differences))
+    return jsonify(body)

@@ -75,7 +75,18 @@ SCHEMAS = {
     "Document": _object({**_DOCUMENT_INFO, "body_html": {"type": "string", "description": "HTML, query words in <mark>"},
                          "similar": {"type": "array", "items": _ref("RelatedDocument"),
                                      "description": "more like this"}}),
-    "Health": _object({"status": {"const": "ok"}, "documents": {"type": "integer", "minimum": 0}}),
+    "Health": {**_object({
+        "status": {"enum": ["ok", "degraded"],
+                   "description": "degraded: the live generation failed its verification; an older one answers"},
+        "documents": {"type": "integer", "minimum": 0, "description": "in the generation that answers"},
+        "generation": {"type": "string", "description": "the index generation that answers"},
+        "integrity": {"enum": ["verified", "verifying", "unverified", "corrupt"],
+                      "description": "the live generation against its checksums; unverified: built before "
+                                     "timkiem recorded them"},
+        "live": {"type": "string", "description": "when degraded: the corrupt live generation"},
+        "differences": {"type": "array", "items": _TEXT,
+                        "description": "when degraded: one line per file that differs from its checksum"},
+    }), "required": ["status", "documents", "generation", "integrity"]},
     "Error": _object({"error": _object({"code": _TEXT, "message": _TEXT})}),
 }
 
@@ -136,7 +147,7 @@ PATHS = {
                       "503": _ERRORS["503"]},
     }},
     "/healthz": {"get": {
-        "summary": "Liveness, and how many documents the live index holds",
+        "summary": "Liveness, how many documents the index holds, and whether its files verified",
         "responses": {"200": _response("serving", "Health"), "503": _ERRORS["503"]},
     }},
 }
