@@ -13,6 +13,7 @@ background thread prepares the new generation's data meanwhile.
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 
@@ -31,6 +32,9 @@ from indexer.whoosh_internals import read_postings
 
 CACHE_POSTINGS = 20_000_000  # postings cached per generation and process: about 160 MB
 REMEMBERED = 1000  # small per-document results (``remember``)
+# The background warming reads a word's postings only after this long without a search reading
+# any: in the first minute after a start it took a core from the queries and tripled their p99.
+QUIET_BEFORE_WARMING = 0.05  # seconds
 
 
 class _Generation:
@@ -47,6 +51,7 @@ class _Generation:
         self.computed: dict[str, object] = {}
         self.computing = threading.RLock()  # re-entrant: one computed value may build on another
         self.remembered: OrderedDict = OrderedDict()
+        self.last_search_read = 0.0  # time.monotonic() of a search's last postings read
 
 
 class View:
@@ -161,6 +166,10 @@ class View:
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term frequencies) of ``term`` in ``field``, deleted documents left out."""
+        self._shared.last_search_read = time.monotonic()
+        return self._postings(field, term)
+
+    def _postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         shared, key = self._shared, (field, term)
         with shared.lock:
             if key in shared.postings:
@@ -262,15 +271,19 @@ class View:
         """Read the postings of the most widespread words, exact and folded, in body and title,
         until half the cache is full: nearly every query holds some, and a cold read of one
         across a large index made a long question ten times slower.  Syllables only: pyvi
-        words are rarer."""
+        words are rarer.  One word and field at a time, and only while no search is reading postings
+        (QUIET_BEFORE_WARMING): searches come first."""
+        shared = self._shared
         budget = CACHE_POSTINGS // 2
         common = sorted(((documents, term) for term, documents in self.body_terms.items() if "_" not in term),
                         reverse=True)
         fields = [field for field in ("body", "body_f", "title", "title_f") if field in self.searcher.schema]
         for _, term in common:
             for field in fields:
-                self.postings(field, fold(term) if field.endswith(FOLDED_SUFFIX) else term)
-            if self._shared.cached >= budget:
+                while (quiet := time.monotonic() - shared.last_search_read) < QUIET_BEFORE_WARMING:
+                    time.sleep(QUIET_BEFORE_WARMING - quiet)
+                self._postings(field, fold(term) if field.endswith(FOLDED_SUFFIX) else term)
+            if shared.cached >= budget:
                 return
 
 
