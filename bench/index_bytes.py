@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from whoosh.codec.whoosh3 import W3TermInfo  # noqa: E402
 from whoosh.filedb.filetables import OrderedHashReader  # noqa: E402
 
+from indexer.compact import EXTENSION, CompactTables  # noqa: E402
 from indexer.generations import open_generation, require_live  # noqa: E402
 
 COLUMNS = ("terms", "term infos", "postings", "positions")
@@ -85,10 +86,9 @@ def segment_bytes(storage, segment, schema, figures: dict) -> None:
     total = sum(entries.values()) or 1
     for field, count in entries.items():
         figures[field]["terms"] += (length - used) * count / total
-    cpt = segment.make_filename(".cpt")
+    cpt = segment.make_filename(EXTENSION)
     if cpt in names:
-        from indexer.codec import CompactTables
-        for field, size in CompactTables(files.open_file(cpt)).bytes_by_field().items():
+        for field, size in CompactTables(files.open_file(cpt).read()).bytes_by_field().items():
             for column, value in size.items():
                 figures[field][column] += value
 

@@ -28,7 +28,7 @@ from indexer.suggest import Completions
 from indexer.synonyms import Synonyms
 from indexer.text import fold
 from indexer.typos import Neighbours
-from indexer.whoosh_internals import read_postings
+from indexer.whoosh_internals import document_frequencies, read_postings
 
 CACHE_POSTINGS = 20_000_000  # postings cached per generation and process: about 160 MB
 REMEMBERED = 1000  # small per-document results (``remember``)
@@ -207,9 +207,9 @@ class View:
             counts: dict[str, int] = {}
             for leaf, _ in self.searcher.reader().leaf_readers():
                 if "body" in leaf.indexed_field_names():
-                    for term, info in leaf.iter_field("body"):
+                    for term, documents in document_frequencies(leaf, "body"):
                         term = term.decode("utf-8")
-                        counts[term] = counts.get(term, 0) + info.doc_frequency()
+                        counts[term] = counts.get(term, 0) + documents
             return counts
         return self._once("body_terms", read)
 

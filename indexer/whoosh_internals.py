@@ -124,7 +124,7 @@ class PostingsByTerm:
 class TermSegmentWriter(SegmentWriter):
     """Writes the documents added as one new segment, with a codec whose postings writer
     takes a term's postings at once (``InliningPostingsWriter``) and that names the fields
-    kept in compact tables (``compact_fields``: field -> whether its postings carry values)."""
+    kept in compact tables (``compact_fields(schema)``: field -> whether its postings carry values)."""
 
     def __init__(self, *args, gathered: dict[str, type], **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,7 +133,7 @@ class TermSegmentWriter(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         writer, tables = self.fieldwriter, None
-        compact = getattr(self.codec, "compact_fields", {})
+        compact = self.codec.compact_fields(self.schema) if hasattr(self.codec, "compact_fields") else {}
         for name in self.pool.field_names():  # Whoosh's order: by field, then term
             if name in compact:
                 if tables is None:
@@ -247,6 +247,14 @@ def _file_bytes(storage, name: str):
         return memoryview(storage._source)[offset:offset + length]
     with storage.open_file(name) as file:
         return file.read()
+
+
+def document_frequencies(segment_reader, field: str):
+    """(term as UTF-8, documents holding it) of every term of ``field`` in one segment, in order."""
+    table = compact_table(segment_reader, field)
+    if table is None:
+        return ((term, info.doc_frequency()) for term, info in segment_reader.iter_field(field))
+    return ((term, int(table.counts[number])) for term, number in table.terms())
 
 
 def compact_table(segment_reader, field: str):
