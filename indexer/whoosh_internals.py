@@ -29,7 +29,10 @@ Why each is needed:
   a Python call per posting.
 """
 
+import mmap
 import os
+import threading
+import weakref
 from array import array
 
 import numpy as np
@@ -152,12 +155,13 @@ class TermSegmentWriter(SegmentWriter):
 
 
 class CompactTermsReader(W3TermsReader):
-    """Whoosh's W3 term reader, with the fields of the segment's compact tables (``compact``:
-    field -> compact.CompactField) answered from them."""
+    """Whoosh's W3 term reader, with the fields of the segment's compact tables (``tables``,
+    None for a segment without) answered from them."""
 
-    def __init__(self, codec, dbfile, length, postfile, compact: dict):
+    def __init__(self, codec, dbfile, length, postfile, tables: CompactTables | None):
         super().__init__(codec, dbfile, length, postfile)
-        self.compact = compact
+        self.tables = tables  # held: the process's shared tables live as long as a reader needs them
+        self.compact = tables.fields if tables is not None else {}  # field -> compact.CompactField
 
     def _find(self, fieldname: str, tbytes: bytes):
         """(table, term number) of a compact field's term (KeyError when absent)."""
@@ -233,20 +237,39 @@ def terms_reader(codec, storage, segment) -> CompactTermsReader:
     (segments written before them have none)."""
     name = segment.make_filename(codec.TERMS_EXT)
     length = storage.file_length(name)
-    compact = {}
+    tables = None
     if storage.file_exists(segment.make_filename(EXTENSION)):
-        compact = CompactTables(_file_bytes(storage, segment.make_filename(EXTENSION))).fields
+        tables = _shared_tables(storage, segment.make_filename(EXTENSION))
     return CompactTermsReader(codec, storage.open_file(name), length,
-                              segment.open_file(storage, codec.POSTS_EXT), compact)
+                              segment.open_file(storage, codec.POSTS_EXT), tables)
 
 
-def _file_bytes(storage, name: str):
-    """A file's content: a view of the compound segment's memory map when there is one."""
-    if isinstance(storage, CompoundStorage) and storage._source is not None:
-        offset, length = storage.range(name)
-        return memoryview(storage._source)[offset:offset + length]
-    with storage.open_file(name) as file:
-        return file.read()
+# (file, offset) -> its compact tables: one memory map per segment and process, however many
+# threads' searchers open it (timkiem opens indexes without Whoosh's mmap, generations.py: each
+# searcher would map the whole index again).  Gone with the last reader that holds them.
+_tables: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+_tables_lock = threading.Lock()
+
+
+def _shared_tables(storage, name: str) -> CompactTables:
+    if isinstance(storage, CompoundStorage):
+        if storage._source is not None:  # Whoosh mapped the segment itself
+            offset, length = storage.range(name)
+            return CompactTables(memoryview(storage._source)[offset:offset + length])
+        path, (offset, length) = storage._file.file.name, storage.range(name)
+    elif isinstance(storage, FileStorage):
+        path, offset, length = storage._fpath(name), 0, storage.file_length(name)
+    else:  # a writer's storage (Whoosh's OverlayStorage), for the moment of a deletion
+        with storage.open_file(name) as file:
+            return CompactTables(file.read())
+    key = (os.path.realpath(path), offset)
+    with _tables_lock:
+        tables = _tables.get(key)
+        if tables is None:
+            with open(path, "rb") as file:
+                mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+            tables = _tables[key] = CompactTables(memoryview(mapped)[offset:offset + length])
+        return tables
 
 
 def document_frequencies(segment_reader, field: str):
