@@ -192,10 +192,10 @@ class CompactField:
         base = int(self._posting_starts[first])
         total = int(self._posting_starts[min(first + BLOCK_TERMS, self.term_count)]) - base
         start, end = int(self._posting_starts[number]) - base, int(self._posting_starts[number + 1]) - base
-        width = np.dtype(self._docs).itemsize
+        width, kind = np.dtype(self._docs).itemsize, WEIGHT_TYPES[self._weight_codes[block]]
         ids = np.frombuffer(data, dtype=self._docs, count=end - start, offset=start * width)
-        weights = np.frombuffer(data, dtype=WEIGHT_TYPES[self._weight_codes[block]], count=end - start,
-                                offset=total * width + start * np.dtype(WEIGHT_TYPES[self._weight_codes[block]]).itemsize)
+        weights = np.frombuffer(data, dtype=kind, count=end - start,
+                                offset=total * width + start * np.dtype(kind).itemsize)
         return np.cumsum(ids, dtype=np.int32), weights.astype(np.float32)
 
     def values(self, number: int) -> list[bytes]:

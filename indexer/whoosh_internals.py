@@ -16,8 +16,8 @@ Why each is needed:
   (the pair spellings, spellings.py) are counted instead of pooled.
 - **Some fields' terms in a compact table instead of Whoosh's term file**
   (``TermSegmentWriter``, ``CompactTermsReader``, compact.py): Whoosh's W3
-  format spends a hash-table record and a term info per term; the adjacent
-  pairs and their spellings are most of an index's terms.  The codec
+  format spends a hash-table record and a term info per term; the fields
+  without positions (pairs, spellings, exact terms) are most of an index's terms.  The codec
   (codec.py) names those fields; Whoosh's look-ups and term iteration
   answer from the table (not its cursors, which only spelling suggestions use).
 - **Closing a segment without committing** (``close_segment``): build workers
@@ -136,7 +136,7 @@ class TermSegmentWriter(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         writer, tables = self.fieldwriter, None
-        compact = self.codec.compact_fields(self.schema) if hasattr(self.codec, "compact_fields") else {}
+        compact = self.codec.compact_fields(self.schema)
         for name in self.pool.field_names():  # Whoosh's order: by field, then term
             if name in compact:
                 if tables is None:
