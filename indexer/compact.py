@@ -126,22 +126,28 @@ class CompactField:
         self.term_count = spec["terms"]
         self.has_values = spec["values"]
         self._sections = spec["sections"]
+        # Per term and per posting only what the file holds (mapped, not copied); offsets are
+        # summed per block when a block is read: held per term, they took 16 bytes a term.
         self._term_lengths = self._array("term_lengths", np.uint16)
         self.counts = self._array("counts", np.uint32)
-        self._term_starts = self._starts(self._term_lengths)
-        self._posting_starts = self._starts(self.counts)
+        self._value_lengths = self._array("value_lengths", np.uint32) if self.has_values else None
+        blocks = range(0, self.term_count, BLOCK_TERMS)
+        self._block_postings = np.concatenate([[0], np.cumsum(np.add.reduceat(self.counts, blocks, dtype=np.int64))
+                                               if self.term_count else []]).astype(np.int64)
         head_lengths = self._array("head_lengths", np.uint16)
         heads = bytes(self._bytes("heads"))
         ends = np.cumsum(head_lengths, dtype=np.int64).tolist()
         self._heads = [heads[end - length:end] for end, length in zip(ends, head_lengths.tolist())]
         self._weight_codes = self._array("weight_codes", np.uint8)
-        if self.has_values:  # per posting
-            self._value_starts = self._starts(self._array("value_lengths", np.uint32))
 
     @staticmethod
-    def _starts(lengths: np.ndarray) -> np.ndarray:
-        """Where each entry starts (and, last, where they all end) in the concatenation."""
-        return np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
+    def _offsets(lengths: np.ndarray, start: int, stop: int) -> list[int]:
+        """Where entries ``start`` to ``stop`` begin, counted from the first, and where the last ends."""
+        return [0] + np.cumsum(lengths[start:stop], dtype=np.int64).tolist()
+
+    def _block_terms(self, block: int) -> tuple[int, int]:
+        """The numbers of the block's first term and of the one after its last."""
+        return block * BLOCK_TERMS, min((block + 1) * BLOCK_TERMS, self.term_count)
 
     def _bytes(self, kind: str) -> memoryview:
         offset, length = self._sections[kind]
@@ -161,8 +167,8 @@ class CompactField:
         if number < 0:
             return None
         texts = self._block("terms", number)
-        first = number * BLOCK_TERMS
-        starts = self._term_starts[first:first + BLOCK_TERMS + 1] - self._term_starts[first]
+        first, last = self._block_terms(number)
+        starts = self._offsets(self._term_lengths, first, last)
         low, high = 0, len(starts) - 1
         while low < high:  # the first text of the block not below ``term``
             middle = (low + high) // 2
@@ -177,21 +183,21 @@ class CompactField:
     def terms(self, start: bytes = b""):
         """(term, number) of the table's terms from ``start`` on, in order."""
         block = max(bisect.bisect_right(self._heads, start) - 1, 0)
-        for number in range(block * BLOCK_TERMS, self.term_count, BLOCK_TERMS):
-            texts = self._block("terms", number // BLOCK_TERMS)
-            starts = (self._term_starts[number:number + BLOCK_TERMS + 1] - self._term_starts[number]).tolist()
+        for block in range(block, len(self._heads)):
+            texts = self._block("terms", block)
+            first, last = self._block_terms(block)
+            starts = self._offsets(self._term_lengths, first, last)
             for offset, (begin, end) in enumerate(zip(starts, starts[1:])):
                 if texts[begin:end] >= start:
-                    yield texts[begin:end], number + offset
+                    yield texts[begin:end], first + offset
 
     def postings(self, number: int) -> tuple[np.ndarray, np.ndarray]:
         """(segment document numbers as int32, weights as float32) of term ``number``."""
         block = number // BLOCK_TERMS
-        first = block * BLOCK_TERMS
+        first, last = self._block_terms(block)
+        within = self._offsets(self.counts, first, last)
+        start, end, total = within[number - first], within[number - first + 1], within[-1]
         data = self._block("postings", block)
-        base = int(self._posting_starts[first])
-        total = int(self._posting_starts[min(first + BLOCK_TERMS, self.term_count)]) - base
-        start, end = int(self._posting_starts[number]) - base, int(self._posting_starts[number + 1]) - base
         width, kind = np.dtype(self._docs).itemsize, WEIGHT_TYPES[self._weight_codes[block]]
         ids = np.frombuffer(data, dtype=self._docs, count=end - start, offset=start * width)
         weights = np.frombuffer(data, dtype=kind, count=end - start,
@@ -203,11 +209,13 @@ class CompactField:
         if not self.has_values:
             return []
         block = number // BLOCK_TERMS
+        first, last = self._block_terms(block)
+        within = self._offsets(self.counts, first, last)
+        start, end = within[number - first], within[number - first + 1]
+        base = int(self._block_postings[block])
+        starts = self._offsets(self._value_lengths, base, base + end)[start:]
         data = self._block("values", block)
-        starts = self._value_starts[self._posting_starts[number]:self._posting_starts[number + 1] + 1]
-        base = int(self._value_starts[self._posting_starts[block * BLOCK_TERMS]])
-        starts = (starts - base).tolist()
-        return [data[start:end] for start, end in zip(starts, starts[1:])]
+        return [data[begin:stop] for begin, stop in zip(starts, starts[1:])]
 
     def section_bytes(self) -> dict[str, int]:
         """Bytes of terms (texts, lengths, heads) and postings (with counts and values)."""
