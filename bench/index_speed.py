@@ -7,8 +7,9 @@
 the installed `timkiem rebuild` in its own process; printed: documents/s,
 MB/s of input, wall seconds, peak memory of the whole process tree
 (proportional set size, so pages shared by forked workers count once; and
-the sum of the processes' RSS, which counts them in each) and
-the index size on disk.
+the sum of the processes' RSS, which counts them in each),
+the index size on disk, and for each timkiem index its bytes per field and per corpus MB
+(bench/index_bytes.py).
 
 The naive pipeline, on (a) only: one process, pyvi's ``ViTokenizer.tokenize``
 on title and body, then Whoosh's default writer, one document at a time
@@ -29,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._shared import shared_path, tree_memory_kb  # noqa: E402
+from bench.index_bytes import print_table  # noqa: E402
 
 TIMKIEM = str(Path(sys.executable).parent / "timkiem")
 
@@ -92,6 +94,7 @@ def timkiem_rebuild(name: str, corpus: Path, work: Path) -> float:
     wall, peak, _ = measured([TIMKIEM, "rebuild", "--corpus", str(corpus), "--index", str(index)])
     documents, size = corpus_stats(corpus)
     report(f"timkiem rebuild ({name})", documents, size, wall, peak, folder_size(index))
+    print_table(index, size / 2**20)
     return wall
 
 

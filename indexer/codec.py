@@ -2,6 +2,10 @@
 
 - Short posting lists are stored inside the term's entry, and a term's
   postings are given at once (whoosh_internals.InliningPostingsWriter).
+- The fields without positions (the adjacent pairs, their spellings and, with
+  folding, the exact terms), most of an index's terms, in a compact table per
+  segment rather than Whoosh's term file (compact.py; ``compact_fields``);
+  segments written before it have none and read as before.
 - No per-block length statistics: Whoosh reads every posting's document
   length back from disk to record the shortest and longest document of each
   block, which only its own block-skipping scorers use.  timkiem scores with
@@ -11,12 +15,25 @@ Segments pickle their codec by import path: keep this module and class name.
 """
 
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.formats import Frequency
 
-from indexer.whoosh_internals import InliningPostingsWriter
+from indexer.schema import SpellingCounts
+from indexer.whoosh_internals import InliningPostingsWriter, terms_reader
 
 
 class TimkiemCodec(W3Codec):
     length_stats = False
+
+    @staticmethod
+    def compact_fields(schema) -> dict[str, bool]:
+        """The fields kept in compact tables, each with whether its postings carry values:
+        text fields without positions (their value is the frequency, rebuilt from the
+        weight) and the pairs' spellings.  Document ids and metadata stay Whoosh's."""
+        return {name: isinstance(field.format, SpellingCounts) for name, field in schema.items()
+                if type(field.format) in (Frequency, SpellingCounts) and field.format.field_boost == 1}
+
+    def terms_reader(self, storage, segment):
+        return terms_reader(self, storage, segment)
 
     def postings_writer(self, dbfile, byteids=False):
         return InliningPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,

@@ -1,7 +1,9 @@
 """The Whoosh schema: what is indexed, what is stored.
 
 ``title`` and ``body`` hold exact terms (canonical tones, lower case) and are
-stored so that results can show and highlight the original text.  With
+stored so that results can show and highlight the original text; their
+positions are kept only without folding (with folding, phrases are checked on
+the folded fields).  With
 folding on, ``title_f`` and ``body_f`` hold the same terms without
 diacritics, ``pairs_f`` the adjacent folded syllables of title and body
 (frequencies only, no positions), and ``pair_spellings`` how the segment's
@@ -90,8 +92,9 @@ def build_schema(options: IndexOptions = IndexOptions()) -> Schema:
     fields = {
         "id": ID(stored=True, unique=True, sortable=True),  # the column orders ties by id
         "digest": COLUMN(FixedBytesColumn(DIGEST_BYTES)),  # what `timkiem update` compares
-        "title": VietnameseText(stored=True),
-        "body": VietnameseText(stored=True),
+        # With folding, phrases are checked on the folded fields: nothing reads exact positions.
+        "title": VietnameseText(stored=True, positions=not options.fold),
+        "body": VietnameseText(stored=True, positions=not options.fold),
         "url": STORED(),
         # Columns (sortable) give facets and date order a value per document without reading stored fields.
         **{name: ID(stored=True, sortable=True) for name in METADATA_FIELDS},

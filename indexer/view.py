@@ -17,6 +17,7 @@ generation that verifies is, and ``LiveIndex.health`` says so.
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from indexer.suggest import Completions
 from indexer.synonyms import Synonyms
 from indexer.text import fold
 from indexer.typos import Neighbours
-from indexer.whoosh_internals import read_postings
+from indexer.whoosh_internals import document_frequencies, read_postings
 
 CACHE_POSTINGS = 20_000_000  # postings cached per generation and process: about 160 MB
 REMEMBERED = 1000  # small per-document results (``remember``)
@@ -40,6 +41,9 @@ VERIFY_AT_ONCE = 64 * 2**20  # bytes: a generation up to this size is verified b
 VERIFYING = "verifying"
 
 log = logging.getLogger("timkiem.integrity")
+# The background warming reads a word's postings only after this long without a search reading
+# any: in the first minute after a start it took a core from the queries and tripled their p99.
+QUIET_BEFORE_WARMING = 0.05  # seconds
 
 
 class _Generation:
@@ -56,6 +60,7 @@ class _Generation:
         self.computed: dict[str, object] = {}
         self.computing = threading.RLock()  # re-entrant: one computed value may build on another
         self.remembered: OrderedDict = OrderedDict()
+        self.last_search_read = 0.0  # time.monotonic() of a search's last postings read
 
 
 class View:
@@ -170,6 +175,10 @@ class View:
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term frequencies) of ``term`` in ``field``, deleted documents left out."""
+        self._shared.last_search_read = time.monotonic()
+        return self._postings(field, term)
+
+    def _postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         shared, key = self._shared, (field, term)
         with shared.lock:
             if key in shared.postings:
@@ -207,9 +216,9 @@ class View:
             counts: dict[str, int] = {}
             for leaf, _ in self.searcher.reader().leaf_readers():
                 if "body" in leaf.indexed_field_names():
-                    for term, info in leaf.iter_field("body"):
+                    for term, documents in document_frequencies(leaf, "body"):
                         term = term.decode("utf-8")
-                        counts[term] = counts.get(term, 0) + info.doc_frequency()
+                        counts[term] = counts.get(term, 0) + documents
             return counts
         return self._once("body_terms", read)
 
@@ -271,15 +280,19 @@ class View:
         """Read the postings of the most widespread words, exact and folded, in body and title,
         until half the cache is full: nearly every query holds some, and a cold read of one
         across a large index made a long question ten times slower.  Syllables only: pyvi
-        words are rarer."""
+        words are rarer.  One word and field at a time, and only while no search is reading postings
+        (QUIET_BEFORE_WARMING): searches come first."""
+        shared = self._shared
         budget = CACHE_POSTINGS // 2
         common = sorted(((documents, term) for term, documents in self.body_terms.items() if "_" not in term),
                         reverse=True)
         fields = [field for field in ("body", "body_f", "title", "title_f") if field in self.searcher.schema]
         for _, term in common:
             for field in fields:
-                self.postings(field, fold(term) if field.endswith(FOLDED_SUFFIX) else term)
-            if self._shared.cached >= budget:
+                while (quiet := time.monotonic() - shared.last_search_read) < QUIET_BEFORE_WARMING:
+                    time.sleep(QUIET_BEFORE_WARMING - quiet)
+                self._postings(field, fold(term) if field.endswith(FOLDED_SUFFIX) else term)
+            if shared.cached >= budget:
                 return
 
 

@@ -14,6 +14,12 @@ Why each is needed:
   it at the end; documents arrive in number order, so a list per term is
   sorted already and reaches the codec whole.  Fields gathered per segment
   (the pair spellings, spellings.py) are counted instead of pooled.
+- **Some fields' terms in a compact table instead of Whoosh's term file**
+  (``TermSegmentWriter``, ``CompactTermsReader``, compact.py): Whoosh's W3
+  format spends a hash-table record and a term info per term; the fields
+  without positions (pairs, spellings, exact terms) are most of an index's terms.  The codec
+  (codec.py) names those fields; Whoosh's look-ups and term iteration
+  answer from the table (not its cursors, which only spelling suggestions use).
 - **Closing a segment without committing** (``close_segment``): build workers
   write segments that only the parent lists in a table of contents.
 - **Marking documents deleted in existing segments** (``segments_without``):
@@ -23,16 +29,23 @@ Why each is needed:
   a Python call per posting.
 """
 
+import mmap
 import os
+import threading
+import weakref
 from array import array
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.codec.whoosh3 import W3PostingsWriter, W3TermInfo, W3TermsReader
+from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, clean_files
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
+from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
+
+from indexer.compact import EXTENSION, CompactTables, CompactWriter
 
 INLINE_UP_TO = 15  # postings: about the size of one term entry's fixed part
 
@@ -113,7 +126,8 @@ class PostingsByTerm:
 
 class TermSegmentWriter(SegmentWriter):
     """Writes the documents added as one new segment, with a codec whose postings writer
-    takes a term's postings at once (``InliningPostingsWriter``)."""
+    takes a term's postings at once (``InliningPostingsWriter``) and that names the fields
+    kept in compact tables (``compact_fields(schema)``: field -> whether its postings carry values)."""
 
     def __init__(self, *args, gathered: dict[str, type], **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,8 +135,14 @@ class TermSegmentWriter(SegmentWriter):
 
     def _flush_segment(self):
         self.perdocwriter.close()
-        writer = self.fieldwriter
+        writer, tables = self.fieldwriter, None
+        compact = self.codec.compact_fields(self.schema)
         for name in self.pool.field_names():  # Whoosh's order: by field, then term
+            if name in compact:
+                if tables is None:
+                    tables = CompactWriter(self.newsegment.create_file(self.storage, EXTENSION), self.doc_count())
+                tables.add_field(name, self.pool.sorted_postings(name), compact[name])
+                continue
             writer.start_field(name, self.schema[name])
             for term, postings in self.pool.sorted_postings(name):
                 writer.start_term(term)
@@ -130,6 +150,139 @@ class TermSegmentWriter(SegmentWriter):
                 writer.finish_term()
             writer.finish_field()
         writer.close()
+        if tables is not None:
+            tables.close()
+
+
+class CompactTermsReader(W3TermsReader):
+    """Whoosh's W3 term reader, with the fields of the segment's compact tables (``tables``,
+    None for a segment without) answered from them."""
+
+    def __init__(self, codec, dbfile, length, postfile, tables: CompactTables | None):
+        super().__init__(codec, dbfile, length, postfile)
+        self.tables = tables  # held: the process's shared tables live as long as a reader needs them
+        self.compact = tables.fields if tables is not None else {}  # field -> compact.CompactField
+
+    def _find(self, fieldname: str, tbytes: bytes):
+        """(table, term number) of a compact field's term (KeyError when absent)."""
+        table = self.compact[fieldname]
+        number = table.find(tbytes)
+        if number is None:
+            raise KeyError((fieldname, tbytes))
+        return table, number
+
+    def __contains__(self, term):
+        if term[0] not in self.compact:
+            return super().__contains__(term)
+        return self.compact[term[0]].find(term[1]) is not None
+
+    def indexed_field_names(self):
+        return list(super().indexed_field_names()) + list(self.compact)
+
+    def terms(self):
+        yield from super().terms()
+        for fieldname, table in self.compact.items():
+            yield from ((fieldname, term) for term, _ in table.terms())
+
+    def items(self):
+        return ((term, self.term_info(*term)) for term in self.terms())
+
+    def terms_from(self, fieldname, prefix):
+        if fieldname not in self.compact:
+            return super().terms_from(fieldname, prefix)
+        return ((fieldname, term) for term, _ in self.compact[fieldname].terms(prefix))
+
+    def items_from(self, fieldname, prefix):
+        if fieldname not in self.compact:
+            return super().items_from(fieldname, prefix)
+        return (((fieldname, term), self.term_info(fieldname, term)) for term, _ in self.compact[fieldname].terms(prefix))
+
+    def term_info(self, fieldname, tbytes):
+        if fieldname not in self.compact:
+            return super().term_info(fieldname, tbytes)
+        try:
+            table, number = self._find(fieldname, tbytes)
+        except KeyError:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}") from None
+        ids, weights = table.postings(number)
+        info = W3TermInfo(weight=float(weights.sum()), df=len(ids), minid=int(ids[0]), maxid=int(ids[-1]),
+                          maxweight=float(weights.max()))
+        info.set_inlined(ids.tolist(), weights.tolist(), table.values(number))
+        return info
+
+    def frequency(self, fieldname, tbytes):
+        if fieldname not in self.compact:
+            return super().frequency(fieldname, tbytes)
+        table, number = self._find(fieldname, tbytes)
+        return float(table.postings(number)[1].sum())
+
+    def doc_frequency(self, fieldname, tbytes):
+        if fieldname not in self.compact:
+            return super().doc_frequency(fieldname, tbytes)
+        table, number = self._find(fieldname, tbytes)
+        return int(table.counts[number])
+
+    def matcher(self, fieldname, tbytes, format_, scorer=None):
+        if fieldname not in self.compact:
+            return super().matcher(fieldname, tbytes, format_, scorer)
+        table, number = self._find(fieldname, tbytes)
+        ids, weights = table.postings(number)
+        # Without stored values the field's format is Frequency, whose value is the frequency packed
+        values = table.values(number) if table.has_values else [pack_uint(int(w)) for w in weights.tolist()]
+        return ListMatcher(ids.tolist(), weights.tolist(), values, format_, scorer=scorer, term=(fieldname, tbytes))
+
+
+def terms_reader(codec, storage, segment) -> CompactTermsReader:
+    """Whoosh's W3 terms reader of a segment, with its compact tables when it has them
+    (segments written before them have none)."""
+    name = segment.make_filename(codec.TERMS_EXT)
+    length = storage.file_length(name)
+    tables = None
+    if storage.file_exists(segment.make_filename(EXTENSION)):
+        tables = _shared_tables(storage, segment.make_filename(EXTENSION))
+    return CompactTermsReader(codec, storage.open_file(name), length,
+                              segment.open_file(storage, codec.POSTS_EXT), tables)
+
+
+# (file, offset) -> its compact tables: one memory map per segment and process, however many
+# threads' searchers open it (timkiem opens indexes without Whoosh's mmap, generations.py: each
+# searcher would map the whole index again).  Gone with the last reader that holds them.
+_tables: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+_tables_lock = threading.Lock()
+
+
+def _shared_tables(storage, name: str) -> CompactTables:
+    if isinstance(storage, CompoundStorage):
+        if storage._source is not None:  # Whoosh mapped the segment itself
+            offset, length = storage.range(name)
+            return CompactTables(memoryview(storage._source)[offset:offset + length])
+        path, (offset, length) = storage._file.file.name, storage.range(name)
+    elif isinstance(storage, FileStorage):
+        path, offset, length = storage._fpath(name), 0, storage.file_length(name)
+    else:  # a writer's storage (Whoosh's OverlayStorage), for the moment of a deletion
+        with storage.open_file(name) as file:
+            return CompactTables(file.read())
+    key = (os.path.realpath(path), offset)
+    with _tables_lock:
+        tables = _tables.get(key)
+        if tables is None:
+            with open(path, "rb") as file:
+                mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+            tables = _tables[key] = CompactTables(memoryview(mapped)[offset:offset + length])
+        return tables
+
+
+def document_frequencies(segment_reader, field: str):
+    """(term as UTF-8, documents holding it) of every term of ``field`` in one segment, in order."""
+    table = compact_table(segment_reader, field)
+    if table is None:
+        return ((term, info.doc_frequency()) for term, info in segment_reader.iter_field(field))
+    return ((term, int(table.counts[number])) for term, number in table.terms())
+
+
+def compact_table(segment_reader, field: str):
+    """The segment's compact table of ``field`` (compact.CompactField), or None."""
+    return getattr(segment_reader._terms, "compact", {}).get(field)
 
 
 class WorkerStorage(FileStorage):
@@ -177,7 +330,16 @@ def read_postings(searcher, field: str, term: str) -> tuple[np.ndarray, np.ndarr
     ids, weights = [], []
     if field not in searcher.schema:
         return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+    tbytes = term.encode("utf-8")
     for reader, offset in searcher.reader().leaf_readers():
+        table = compact_table(reader, field)
+        if table is not None:
+            number = table.find(tbytes)
+            if number is not None:
+                found, found_weights = table.postings(number)
+                ids.append(found + offset)
+                weights.append(found_weights)
+            continue
         try:
             matcher = reader.postings(field, term)
         except TermNotFound:
@@ -200,7 +362,11 @@ def read_postings(searcher, field: str, term: str) -> tuple[np.ndarray, np.ndarr
 
 def inlined_values(segment_reader, field: str, term: str) -> list[bytes]:
     """The values of a term's inlined postings in one segment ([] when it has none), read from
-    the term's entry: Whoosh's matcher would hide a deleted document's posting."""
+    the term's entry or compact table: Whoosh's matcher would hide a deleted document's posting."""
+    table = compact_table(segment_reader, field)
+    if table is not None:
+        number = table.find(term.encode("utf-8"))
+        return [] if number is None else table.values(number)
     try:
         inlined = segment_reader.term_info(field, term).inlined_postings()
     except TermNotFound:

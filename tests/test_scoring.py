@@ -60,3 +60,32 @@ def test_remembered_results_are_bounded(seed_index):
     view.remember(1, lambda: make(1))
     view.remember(2, lambda: make(2))
     assert made.count(1) == 1 and made.count(2) == 2
+
+
+def test_cache_warming_waits_while_searches_read_postings(seed_index, monkeypatch):
+    """The background warming of common words' postings reads nothing while searches keep
+    reading, and fills the cache once they pause."""
+    import threading
+    import time
+
+    from indexer import view
+    from indexer.generations import open_generation, require_live
+    from indexer.schema import options_of
+    from indexer.view import View, _Generation
+
+    monkeypatch.setattr(view, "QUIET_BEFORE_WARMING", 1.0)  # searches below pause far less, even on a busy machine
+
+    path = require_live(seed_index)
+    index = open_generation(path)
+    shared = _Generation(path, options_of(index.schema))
+    searching, warming = View(index.searcher(), shared), View(index.searcher(), shared)
+    searching.postings("body", "long")
+    warmer = threading.Thread(target=warming._cache_common_terms)
+    warmer.start()
+    until = time.monotonic() + 2.0
+    while time.monotonic() < until:
+        searching.postings("body", "long")
+        time.sleep(0.01)
+    assert list(shared.postings) == [("body", "long")]
+    warmer.join(timeout=30)
+    assert not warmer.is_alive() and len(shared.postings) > 20

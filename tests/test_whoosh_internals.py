@@ -159,3 +159,16 @@ def test_deletions_without_a_commit_equal_whooshs_own(tmp_path):
                                     if not reader.is_deleted(d))
     assert live_ids["ours"] == live_ids["whoosh"]
     assert len(live_ids["ours"]) == 117 and not set(removed) & set(live_ids["ours"])
+
+
+def test_fields_without_positions_are_kept_in_compact_tables(seed_index):
+    """With folding, the exact terms, pairs and spellings are read from each segment's compact
+    table; the folded fields keep their positions in Whoosh's own files, for phrases."""
+    from indexer.whoosh_internals import compact_table
+
+    searcher = LiveIndex(seed_index).view().searcher
+    for reader, _ in searcher.reader().leaf_readers():
+        assert all(compact_table(reader, field) is not None for field in ("title", "body", "pairs_f", SPELLINGS_FIELD))
+        assert compact_table(reader, "body_f") is None and compact_table(reader, "id") is None
+        assert reader.schema["body_f"].format.supports("positions")
+        assert not reader.schema["body"].format.supports("positions")
