@@ -4,7 +4,7 @@
 
 `timkiem serve` (2 processes × 8 threads, 16 waiting, trusting 127.0.0.1) behind
 Debian's nginx with the shipped configuration (deploy/, `python -m webui.front`
-defaults: 10 searches/s and 32 connections per client address), on 127.0.0.1.
+defaults: 10 searches/s, a burst of 20, 32 connections per client address; --search-rate), on 127.0.0.1.
 The index: the seed corpus and the first --documents articles of
 ../shared/corpus-large/vntc/vntc-train-00.jsonl (built once, then reused).
 Every client sends its own address (127.0.0.0/8 is all this machine):
@@ -30,6 +30,7 @@ front is for.  `--soak-seconds 0` leaves the soak out.  Exits 1 when a target is
 import argparse
 import contextlib
 import http.client
+import inspect
 import itertools
 import random
 import select
@@ -48,6 +49,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._shared import (ROOT, RunningServer, default_bench_index, ensure_index, eval_queries,  # noqa: E402
                            percentile, shared_path)
 from webui.front import NginxMissing, command, write_config  # noqa: E402
+
+front_defaults = {name: parameter.default for name, parameter in inspect.signature(write_config).parameters.items()}
 
 TIMEOUT = 10  # seconds: an answer later than this is a timeout
 
@@ -156,11 +159,12 @@ def half_open(port: int, source: str, count: int, seconds: float) -> dict:
 class Front:
     """nginx with the shipped configuration in front of ``upstream_port``, for a `with` block."""
 
-    def __init__(self, upstream_port: int, run_dir: Path):
+    def __init__(self, upstream_port: int, run_dir: Path, search_rate: int):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        config = write_config(run_dir, f"127.0.0.1:{self.port}", f"127.0.0.1:{upstream_port}")
+        config = write_config(run_dir, f"127.0.0.1:{self.port}", f"127.0.0.1:{upstream_port}",
+                              search_rate=search_rate, search_burst=2 * search_rate)
         try:
             self.process = subprocess.Popen(command(config), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except NginxMissing as exc:
@@ -204,6 +208,8 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=5000, help="VNTC articles beside the seed corpus")
     parser.add_argument("--index", type=Path, default=None)
     parser.add_argument("--no-front", action="store_true", help="the clients reach `timkiem serve` directly")
+    parser.add_argument("--search-rate", type=int, default=front_defaults["search_rate"],
+                        help="the front's searches a second per client address (burst: twice as many)")
     args = parser.parse_args()
     index = args.index or default_bench_index(f"public-{args.documents}")
     ensure_index(index, shared_path("corpus-large/vntc/vntc-train-00.jsonl"), args.documents, also=ROOT / "corpus")
@@ -214,7 +220,7 @@ def main() -> int:
     failures = []
     with RunningServer(index, options=("--trusted-proxy", "127.0.0.1")) as server, \
             tempfile.TemporaryDirectory(prefix="timkiem-bench-front-") as run_dir, \
-            (contextlib.nullcontext(server) if args.no_front else Front(server.port, Path(run_dir))) as front:
+            (contextlib.nullcontext(server) if args.no_front else Front(server.port, Path(run_dir), args.search_rate)) as front:
         port = front.port
         normal = [f"127.0.0.{11 + n}" for n in range(4)]
         join(clients(port, normal, queries, 10, Tally(), interval=0.25))  # warm up
