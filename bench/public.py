@@ -30,7 +30,6 @@ front is for.  `--soak-seconds 0` leaves the soak out.  Exits 1 when a target is
 import argparse
 import contextlib
 import http.client
-import inspect
 import itertools
 import random
 import select
@@ -48,9 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._shared import (ROOT, RunningServer, default_bench_index, ensure_index, eval_queries,  # noqa: E402
                            percentile, shared_path)
-from webui.front import NginxMissing, command, write_config  # noqa: E402
-
-front_defaults = {name: parameter.default for name, parameter in inspect.signature(write_config).parameters.items()}
+from webui.front import SEARCH_RATE, NginxMissing, command, write_config  # noqa: E402
 
 TIMEOUT = 10  # seconds: an answer later than this is a timeout
 
@@ -208,7 +205,7 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=5000, help="VNTC articles beside the seed corpus")
     parser.add_argument("--index", type=Path, default=None)
     parser.add_argument("--no-front", action="store_true", help="the clients reach `timkiem serve` directly")
-    parser.add_argument("--search-rate", type=int, default=front_defaults["search_rate"],
+    parser.add_argument("--search-rate", type=int, default=SEARCH_RATE,
                         help="the front's searches a second per client address (burst: twice as many)")
     args = parser.parse_args()
     index = args.index or default_bench_index(f"public-{args.documents}")

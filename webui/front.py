@@ -18,6 +18,7 @@ from webui import SECURITY_HEADERS
 TEMPLATE = Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf.template"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
+SEARCH_RATE = 10  # searches a second per client address; a person needs a few at most (paging, filters)
 MISSING = f"nginx not found at {NGINX}: install Debian's nginx (apt-get install nginx) or set NGINX"
 
 
@@ -25,7 +26,8 @@ class NginxMissing(RuntimeError):
     pass
 
 
-def write_config(run_dir: Path, listen: str, upstream: str, search_rate: int = 10, search_burst: int = 20,
+def write_config(run_dir: Path, listen: str, upstream: str, search_rate: int = SEARCH_RATE,
+                 search_burst: int = 2 * SEARCH_RATE,
                  suggest_rate: int = 20, suggest_burst: int = 40, connections: int = 32, workers: int = 1) -> Path:
     """The configuration for nginx listening on ``listen`` ("8080", "0.0.0.0:8080") in front of
     ``upstream`` ("127.0.0.1:5000"), written with its folders under ``run_dir``; limits per client
@@ -61,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--upstream", default="127.0.0.1:5000", help="where `timkiem serve` listens (default 127.0.0.1:5000)")
     parser.add_argument("--dir", type=Path, default=Path("front"),
                         help="folder for nginx's configuration, pid, logs and temporary files (default ./front)")
-    parser.add_argument("--search-rate", type=int, default=10, help="searches a second per client address (default 10)")
+    parser.add_argument("--search-rate", type=int, default=SEARCH_RATE,
+                        help=f"searches a second per client address, burst twice as many (default {SEARCH_RATE})")
     parser.add_argument("--connections", type=int, default=32, help="connections at once per client address (default 32)")
     parser.add_argument("--workers", type=int, default=1, help="nginx worker processes (default 1)")
     args = parser.parse_args(argv)
