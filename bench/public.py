@@ -87,11 +87,12 @@ class Tally:
 
 
 def clients(port: int, sources: list[str], queries: list[str], seconds: float, tally: Tally,
-            interval: float = 0.0) -> list[threading.Thread]:
+            interval: float = 0.0, start: int | None = None) -> list[threading.Thread]:
     """One thread per source address, each on its own keep-alive connection to 127.0.0.1:port,
-    searching one query after another (at most one per ``interval`` seconds) for ``seconds``."""
+    searching one query after another (at most one per ``interval`` seconds) for ``seconds``,
+    from query number ``start`` (default: a random one)."""
     stop_at = time.monotonic() + seconds
-    counter = itertools.count(random.randrange(len(queries)))
+    counter = itertools.count(random.randrange(len(queries)) if start is None else start)
 
     def run(source: str):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT, source_address=(source, 0))
@@ -187,7 +188,9 @@ class Front:
 def soaked(port: int, server: RunningServer, queries: list[str], seconds: float) -> bool:
     """16 clients for ``seconds``: whether every answer was a 200 and the server's memory grew 5% at most."""
     soakers = [f"127.0.2.{1 + n}" for n in range(16)]
-    join(clients(port, soakers, queries, 30, Tally(), interval=0.125))  # warm up the caches
+    warm_up = Tally()
+    while sum(warm_up.statuses.values()) < len(queries):  # every query once: the bounded caches fill up
+        join(clients(port, soakers, queries, 10, warm_up, interval=0.125, start=sum(warm_up.statuses.values())))
     memory_start, _ = server.memory_mb()
     soak = Tally()
     join(clients(port, soakers, queries, seconds, soak, interval=0.125))

@@ -27,7 +27,7 @@ class Overloaded(Exception):
 class Bound:
     working: int  # requests running at once (the server's --threads)
     waiting: int  # requests waiting for a turn (--queue)
-    patience: float = 1.0  # seconds a request waits for its turn before it is refused
+    patience: float = 2.0  # seconds a request waits for its turn before it is refused
 
     @property
     def threads(self) -> int:
