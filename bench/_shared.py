@@ -4,6 +4,7 @@ import http.client
 import itertools
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -52,12 +53,15 @@ def reusable(index_dir: Path) -> bool:
     return True
 
 
-def ensure_index(index_dir: Path, corpus_file: Path, documents: int) -> None:
-    """Build ``index_dir`` from the first ``documents`` lines of a JSONL file, unless built already."""
+def ensure_index(index_dir: Path, corpus_file: Path, documents: int, also: Path | None = None) -> None:
+    """Build ``index_dir`` from the first ``documents`` lines of a JSONL file (and the files of
+    the corpus folder ``also``), unless built already."""
     if reusable(index_dir):
         print(f"using the index in {index_dir}", file=sys.stderr)
         return
     with tempfile.TemporaryDirectory(prefix="timkiem-bench-corpus-") as folder:
+        if also:
+            shutil.copytree(also, folder, dirs_exist_ok=True)
         with corpus_file.open(encoding="utf-8") as source, open(Path(folder) / "docs.jsonl", "w") as target:
             target.writelines(itertools.islice(source, documents))
         print(f"building {index_dir} from {documents} documents of {corpus_file} …", file=sys.stderr)
@@ -76,13 +80,13 @@ def eval_queries(limit: int | None = None) -> list[str]:
 class RunningServer:
     """`timkiem serve` on a free loopback port, for as long as the `with` block lasts."""
 
-    def __init__(self, index_dir: Path, threads: int = 8):
+    def __init__(self, index_dir: Path, threads: int = 8, options: tuple[str, ...] = ()):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "timkiem"), "serve", "--index", str(index_dir),
-             "--port", str(self.port), "--threads", str(threads)],
+             "--port", str(self.port), "--threads", str(threads), *options],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
         while True:

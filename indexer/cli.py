@@ -21,7 +21,7 @@ from indexer.formats import format_of
 from indexer.progress import ProgressReporter
 from indexer.schema import IndexOptions
 from indexer.semantic import EncoderMissing
-from indexer.search import IndexMissing, InvalidRequest, OldIndex, SearchEngine
+from indexer.search import DEFAULT_TIME_BUDGET, IndexMissing, InvalidRequest, OldIndex, SearchEngine
 from indexer.selection import CorpusChanged
 from indexer.update import REBUILD_ADVISED, update
 
@@ -98,6 +98,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=_positive, default=8, help="request threads per process (default 8)")
     serve.add_argument("--processes", type=_positive, default=default_workers(),
                        help="server processes (default: number of cores; searching is CPU work)")
+    serve.add_argument("--queue", type=_not_negative, default=16,
+                       help="requests that may wait for a thread in each process; more are answered 503 (default 16)")
+    serve.add_argument("--search-timeout", type=_seconds, default=DEFAULT_TIME_BUDGET, metavar="SECONDS",
+                       help="time one search may take; then it answers with what it found, timed_out true (default 1)")
+    serve.add_argument("--trusted-proxy", metavar="ADDRESS",
+                       help="trust X-Forwarded-For/-Proto/-Host from this address only (the proxy's, e.g. "
+                            "127.0.0.1; default: from nobody)")
+    serve.add_argument("--access-log", type=Path, metavar="FILE", help="append one line per request to FILE")
     serve.set_defaults(run=_serve)
 
     stats = with_index(commands.add_parser("stats", help="what the live index holds"))
@@ -124,14 +132,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive(text: str) -> int:
+def _whole(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be {least} or more")
     return value
+
+
+def _not_negative(text: str) -> int:
+    return _whole(text, 0)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < 3600:
+        raise argparse.ArgumentTypeError("must be more than 0 and less than 3600")
+    return value
+
+
+def _positive(text: str) -> int:
+    return _whole(text, 1)
 
 
 class _ProblemPrinter:
@@ -244,7 +270,8 @@ def _serve(args) -> int:
             raise
         except Exception:  # noqa: BLE001 - damaged files: the server verifies them and serves the previous generation
             pass
-    serve(args.index, args.host, args.port, threads=args.threads, processes=args.processes)
+    serve(args.index, args.host, args.port, threads=args.threads, processes=args.processes, queue=args.queue,
+          trusted_proxy=args.trusted_proxy, time_budget=args.search_timeout, access_log=args.access_log)
     return 0
 
 

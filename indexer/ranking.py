@@ -15,6 +15,8 @@ happens to hold every common word, so they rank by score alone.  Either way
 documents matching only some clauses are still found.
 """
 
+import math
+import time
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Collection, Iterable
@@ -153,9 +155,10 @@ class Matches:
     docnums: np.ndarray
     scores: np.ndarray  # BM25F plus bonuses, per entry of ``docnums``
     key: np.ndarray  # higher ranks first: the score, lifted when every query word is present
+    timed_out: bool = False  # the time budget ran out: some clauses or bonuses were left unscored
 
     def select(self, mask: np.ndarray) -> "Matches":
-        return Matches(self.docnums[mask], self.scores[mask], self.key[mask])
+        return Matches(self.docnums[mask], self.scores[mask], self.key[mask], self.timed_out)
 
     def best(self, limit: int, tiebreak: np.ndarray, before: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The first ``limit`` (docnum, score) pairs: by ``before`` (higher first) when given,
@@ -192,7 +195,7 @@ def rerank(matches: Matches, similarity, tiebreak: np.ndarray) -> Matches:
     key = matches.key.copy()
     lift = key[at] - matches.scores[at]  # ALL_WORDS_LIFT for documents holding every word, else 0
     key[at] = key.max() + 1 + lift + combined - combined.min()
-    return Matches(matches.docnums, matches.scores, key)
+    return Matches(matches.docnums, matches.scores, key, matches.timed_out)
 
 
 def _standardised(values: np.ndarray, least_spread: float = 0.0) -> np.ndarray:
@@ -201,12 +204,20 @@ def _standardised(values: np.ndarray, least_spread: float = 0.0) -> np.ndarray:
     return (values - values.mean()) / spread if spread > 0 else np.zeros_like(values)
 
 
-def match(view, query_plan: Plan) -> Matches:
-    """Every document of the view (view.View) that the plan matches, deleted ones excluded."""
+def match(view, query_plan: Plan, deadline: float = math.inf) -> Matches:
+    """Every document of the view (view.View) that the plan matches, deleted ones excluded.
+
+    Past ``deadline`` (time.perf_counter()) the clauses and bonuses not yet scored are
+    left out, the first clause always scored: a pathological query answers with what
+    it has.  Phrases and exclusions are always applied, so every match stays a match."""
     size = view.size
     scores = np.zeros(size, dtype=np.float32)
     coverage = np.zeros(size, dtype=np.int16)
-    for clause in query_plan.clauses:
+    timed_out = False
+    for number, clause in enumerate(query_plan.clauses):
+        if number and time.perf_counter() > deadline:
+            timed_out = True
+            break
         matched = np.zeros(size, dtype=bool)
         for weight, fields in clause.forms:
             ids, values = bm25f(view, fields)
@@ -219,6 +230,9 @@ def match(view, query_plan: Plan) -> Matches:
         if clause.counts:
             coverage += matched
     for weight, fields in query_plan.bonus:
+        if timed_out or time.perf_counter() > deadline:
+            timed_out = True
+            break
         ids, values = bm25f(view, fields)
         scores[ids] += weight * values
     candidates = (scores > 0) & view.live
@@ -231,7 +245,7 @@ def match(view, query_plan: Plan) -> Matches:
     clauses = sum(clause.counts for clause in query_plan.clauses)
     if clauses <= ALL_WORDS_FIRST_UP_TO:
         key += (coverage[docnums] == clauses) * ALL_WORDS_LIFT
-    return Matches(docnums, scores[docnums], key)
+    return Matches(docnums, scores[docnums], key, timed_out)
 
 
 def _phrase_scores(view, syllables: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:

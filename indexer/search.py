@@ -7,6 +7,7 @@ How documents are matched and ordered is ranking.py's job; this module
 validates requests, pages through the ranking and builds highlighted hits.
 """
 
+import math
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ MAX_RESULT_WINDOW = 10_000  # page * per_page, as in Elasticsearch
 MAX_FILTER_VALUES = 50  # per facet
 MAX_FILTER_CHARS = 500
 SIMILAR_DOCUMENTS = 5  # "more like this" on a document page
+DEFAULT_TIME_BUDGET = 1.0  # seconds one search may take in the server before it answers with what it has
 
 
 class InvalidRequest(ValueError):
@@ -92,6 +94,7 @@ class SearchResults:
     not_searched: str = ""  # the end of a long pasted question, left out of the search
     generation: str = ""  # the index generation that answered
     phrases_relaxed: bool = False  # no document held the "quoted phrases": their words were searched
+    timed_out: bool = False  # the time budget ran out: the results are what was found by then
     sort: str = "relevance"
     filters: Filters = field(default_factory=dict)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
@@ -123,8 +126,11 @@ def validate(query: str, page: int, per_page: int, filters: Filters, sort: str) 
 
 
 class SearchEngine:
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, time_budget: float | None = None):
+        """``time_budget``: seconds one search may take before it answers with what it has
+        (``timed_out``); None for no limit (the command line, benches)."""
         self.live = LiveIndex(index_dir)
+        self.time_budget = time_budget
 
     def warm_up(self) -> None:
         """Load pyvi's model (about 1 s), a semantic index's encoder and the live generation's
@@ -148,6 +154,7 @@ class SearchEngine:
         Raises InvalidRequest for bad parameters and IndexMissing before the first rebuild.
         """
         started = time.perf_counter()
+        deadline = started + self.time_budget if self.time_budget is not None else math.inf
         filters = {facet: tuple(dict.fromkeys(clean(v).strip() for v in values if v.strip()))
                    for facet, values in (filters or {}).items()}
         filters = {facet: values for facet, values in filters.items() if values}
@@ -168,21 +175,28 @@ class SearchEngine:
         if not parsed.is_empty():
             query_plan = plan(parsed, view.folding, understood.restored and understood.restored.text,
                               understood.alternatives, understood.lowered)
-            matches = match(view, query_plan)
+            matches = match(view, query_plan, deadline)
             if not len(matches.docnums) and query_plan.phrases:
                 query_plan.phrases, results.phrases_relaxed = [], True
-                matches = match(view, query_plan)
+                matches = match(view, query_plan, deadline)
             metadata = view.metadata
             masks = metadata.filter_masks(filters, matches.docnums)
             results.facets = metadata.counts(filters, matches.docnums, masks)
             if masks:
                 matches = matches.select(np.logical_and.reduce(list(masks.values())))
+            results.timed_out = matches.timed_out
             if sort == "relevance" and view.ranks_by_meaning:
-                matches = _by_meaning(view, matches, understood.meant.wanted)
+                if time.perf_counter() < deadline:
+                    matches = _by_meaning(view, matches, understood.meant.wanted)
+                else:
+                    results.timed_out = True
             results.total = len(matches.docnums)
             ranked = matches.best(page * per_page, metadata.id_rank, metadata.order(sort, matches.docnums))
             marks = Marks(understood.highlight_terms(), understood.highlight_phrases(), view.folding)
-            results.hits = [_hit(view, docnum, score, marks) for docnum, score in ranked[(page - 1) * per_page:]]
+            for docnum, score in ranked[(page - 1) * per_page:]:
+                if time.perf_counter() > deadline:  # past the budget, snippets are the text's start, unmarked
+                    marks, results.timed_out = Marks([], [], view.folding), True
+                results.hits.append(_hit(view, docnum, score, marks))
         results.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return results
 

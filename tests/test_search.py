@@ -170,3 +170,13 @@ def test_or_between_two_words(seed_engine):
     # both words required without OR: fewer documents hold both first
     assert seed_engine.search("An Phúc").total <= either.total
     assert ids(seed_engine.search("OR")) == ids(seed_engine.search("or"))  # alone, a plain word
+
+
+def test_a_search_past_its_time_budget_answers_with_what_it_has(seed_index):
+    query = "cong thuong bac giang dai hoi"
+    full = SearchEngine(seed_index).search(query)
+    hurried = SearchEngine(seed_index, time_budget=0).search(query)
+    assert not full.timed_out and hurried.timed_out
+    assert 1 <= hurried.total <= full.total  # the first word's matches, scored by it alone
+    assert all("<mark>" not in hit.snippet for hit in hurried.hits)  # no time left to mark snippets
+    assert any("<mark>" in hit.snippet for hit in full.hits)

@@ -62,6 +62,9 @@ SCHEMAS = {
         "generation": {"type": "string", "description": "the index generation that answered"},
         "phrases_relaxed": {"type": "boolean",
                             "description": "no document held the quoted phrases; their words were searched"},
+        "timed_out": {"type": "boolean",
+                      "description": "the search's time budget ran out: the hits are what was found by then "
+                                     "(some query words or bonuses left unscored, later snippets unmarked)"},
         "sort": {"enum": list(SORTS)},
         "filters": {"type": "object", "additionalProperties": {"type": "array", "items": _TEXT},
                     "propertyNames": {"enum": list(FACETS)}},
@@ -99,8 +102,13 @@ def _response(description: str, schema: str, media: str = "application/json") ->
     return {"description": description, "content": {media: {"schema": _ref(schema)}}}
 
 
-_ERRORS = {"400": _response("bad parameters", "Error"),
-           "503": _response("no index built yet, or one an older timkiem built", "Error")}
+_RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying again (when busy)",
+                                "schema": {"type": "integer", "minimum": 1}}}
+_UNAVAILABLE = {**_response("no index built yet, or one an older timkiem built; or the server is busy "
+                            "(code overloaded, with Retry-After)", "Error"), "headers": _RETRY_AFTER}
+_TOO_MANY = {**_response("too many requests from this client (answered by the proxy of deploy/, "
+                         "code too_many_requests)", "Error"), "headers": _RETRY_AFTER}
+_ERRORS = {"400": _response("bad parameters", "Error"), "429": _TOO_MANY, "503": _UNAVAILABLE}
 _QUERY = {"type": "string", "maxLength": MAX_QUERY_CHARS}
 
 PATHS = {
@@ -144,7 +152,7 @@ PATHS = {
             _parameter("q", "words to highlight", _QUERY),
         ],
         "responses": {"200": _response("the document", "Document"), "404": _response("no such id", "Error"),
-                      "503": _ERRORS["503"]},
+                      "429": _ERRORS["429"], "503": _ERRORS["503"]},
     }},
     "/healthz": {"get": {
         "summary": "Liveness, how many documents the index holds, and whether its files verified",
