@@ -90,12 +90,12 @@ def free_port() -> int:
 class Server:
     """`timkiem serve` in its own process, on a free loopback port."""
 
-    def __init__(self, index_dir: Path, corpus_dir: Path = SEED_CORPUS):
+    def __init__(self, index_dir: Path, corpus_dir: Path = SEED_CORPUS, *options: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [TIMKIEM, "serve", "--index", str(index_dir),
-             "--corpus", str(corpus_dir), "--port", str(self.port)],
+             "--corpus", str(corpus_dir), "--port", str(self.port), *options],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         deadline = time.monotonic() + 120
