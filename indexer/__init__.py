@@ -19,6 +19,7 @@ Building (``timkiem rebuild`` / ``update``)
     codec        the Whoosh codec segments are written with
     whoosh_internals  every use of Whoosh's private API (writing, reading postings)
     build        worker processes analyse shares of the corpus and write segments
+    cluster      the same shares as tasks on a Dask cluster (``--cluster``)
     update       only what changed: deletions in old segments, new segments
     generations  the index folder: generations, CURRENT, the rebuild lock, publishing
     export       the analysed documents for OpenSearch / Elasticsearch
