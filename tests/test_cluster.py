@@ -155,3 +155,14 @@ def test_cluster_options_without_a_cluster_are_a_usage_error(tmp_path):
     result = timkiem("rebuild", "--corpus", NEWS, "--index", tmp_path / "index", "--shared-index", check=False)
     assert result.returncode == 2 and "--cluster" in result.stderr
     assert not (tmp_path / "index").exists()
+
+
+def test_the_command_line_shows_progress_per_worker(tmp_path, dask_cluster):
+    result = timkiem("rebuild", "--corpus", NEWS, "--index", tmp_path / "index",
+                     "--cluster", dask_cluster.scheduler_address)
+    assert result.stdout.startswith("Indexed 24 documents (24 jsonl)")
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("indexed 24/24 documents")
+    counts = dict(part.rsplit(" ", 1) for part in last.split("[", 1)[1].rstrip("]").split(", "))
+    assert sorted(counts) == sorted(address.removeprefix("tcp://") for address in dask_cluster.scheduler_info["workers"])
+    assert sum(map(int, counts.values())) == 24
