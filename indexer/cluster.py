@@ -61,9 +61,8 @@ class ShareResult:
 class Cluster:
     """A client connected to a Dask scheduler, running the shares of builds on its workers."""
 
-    def __init__(self, client, address: str, shared_corpus: bool = False, shared_index: bool = False):
+    def __init__(self, client, shared_corpus: bool = False, shared_index: bool = False):
         self.client = client
-        self.address = address
         self.shared_corpus = shared_corpus
         self.shared_index = shared_index
 
@@ -113,7 +112,7 @@ class _ShareRun:
         self.cluster, self.client = cluster, cluster.client
         self.generation, self.selection, self.options = generation, selection, options
         self.shares, self.progress, self.in_flight = shares, progress, in_flight
-        self.build = f"{generation.name}-{time.time_ns()}"  # task keys: unique per build, even for retries
+        self.build = f"{generation.name}-{time.time_ns()}"  # in task keys: a build run again gets new ones
         self.results: dict[int, ShareResult] = {}
         self.done_by_worker: Counter = Counter()  # documents of gathered shares, per worker
 
@@ -142,6 +141,8 @@ class _ShareRun:
         return [segment for number in sorted(self.results) for segment in self.results[number].segments]
 
     def _submit(self, number: int, share: tuple[int, int]):
+        import dask
+
         start, end = share
         if self.cluster.shared_corpus:
             source = Selection(self.selection.corpus_dir, self.selection.entries[start:end])
@@ -150,8 +151,6 @@ class _ShareRun:
             source = Selection(self.selection.corpus_dir, [replace(entry, document=read[entry.id])
                                                            for entry in self.selection.entries[start:end]])
         destination = str(self.generation) if self.cluster.shared_index else None
-        import dask
-
         with dask.config.set({"distributed.admin.large-graph-warning-threshold": "1GB"}):  # the share's text
             return self.client.submit(_run_share, self.build, number, source, self.options, destination,
                                       key=f"timkiem-share-{self.build}-{number}")
@@ -278,7 +277,7 @@ def connect(address: str, shared_corpus: bool = False, shared_index: bool = Fals
         client.close()
         raise ClusterError(f"no worker joined the Dask scheduler at {address} within {timeout:.0f} s "
                            "(start one with `dask worker ADDRESS`)") from None
-    return Cluster(client, address, shared_corpus, shared_index)
+    return Cluster(client, shared_corpus, shared_index)
 
 
 def _short(worker: str) -> str:
