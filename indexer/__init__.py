@@ -20,6 +20,7 @@ Building (``timkiem rebuild`` / ``update``)
     compact      compact term tables: the fields without positions, sorted terms, postings in blocks
     whoosh_internals  every use of Whoosh's private API (writing, reading postings)
     build        worker processes analyse shares of the corpus and write segments
+    cluster      the same shares as tasks on a Dask cluster (``--cluster``)
     update       only what changed: deletions in old segments, new segments
     generations  the index folder: generations, CURRENT, the rebuild lock, publishing
     integrity    each generation's CHECKSUMS: recorded at publish, verified before serving

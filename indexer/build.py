@@ -7,6 +7,9 @@ its own (a new one every few MB of text); the parent then lists the segments
 in the index's table of contents.  Nothing is merged: the search side reads
 across segments, and Whoosh's serial merge at commit was a third of a naive
 build's time.
+
+The same shares can run as tasks on a Dask cluster (cluster.py): ``write_share``
+is the one function both paths run.
 """
 
 import ctypes
@@ -33,7 +36,8 @@ from indexer.schema import IndexOptions, build_schema, document_fields
 from indexer.selection import Selection, changed_since, digest, file_states, scan
 from indexer.whoosh_internals import close_segment, commit_segments, segment_writer
 
-Progress = Callable[[int, int], None]  # (documents done, documents in all)
+# (documents done, documents in all); a cluster build adds the documents done per worker.
+Progress = Callable[..., None]
 PARALLEL_FROM = 50  # documents; fewer are not worth starting processes for
 SEGMENT_CHARS = 8_000_000  # text per segment: about 2,700 news articles, 650 MB of postings in memory
 PR_SET_PDEATHSIG = 1
@@ -63,9 +67,11 @@ def default_workers() -> int:
 
 
 def rebuild(corpus_dir: Path, index_dir: Path, options: IndexOptions = IndexOptions(), workers: int | None = None,
-            progress: Progress | None = None, on_problem=None, synonyms_file: Path | None = None) -> BuildReport:
+            progress: Progress | None = None, on_problem=None, synonyms_file: Path | None = None,
+            cluster=None) -> BuildReport:
     """Build a new generation from ``corpus_dir`` and make it live, with the synonyms of
-    ``synonyms_file`` (by default ``<index_dir>/synonyms.txt`` if there is one).
+    ``synonyms_file`` (by default ``<index_dir>/synonyms.txt`` if there is one); with
+    ``cluster`` (a connected cluster.Cluster), the shares are analysed on its workers.
 
     Raises RebuildRunning when another rebuild holds the folder,
     FileNotFoundError when the corpus folder does not exist, and SynonymsError,
@@ -81,7 +87,7 @@ def rebuild(corpus_dir: Path, index_dir: Path, options: IndexOptions = IndexOpti
         files = file_states(corpus_dir)
         selection = Selection(corpus_dir, scan(corpus_dir, report.problems, on_problem, definitions.add))
         with generations.publishing(index_dir) as generation:
-            _write_generation(generation, selection, options, workers or default_workers(), progress)
+            _write_generation(generation, selection, options, workers or default_workers(), progress, cluster)
             synonyms.write(generation, synonyms.index_groups(user_synonyms, definitions.consistent()))
     report_changes(changed_since(corpus_dir, files), report.problems, on_problem)
     report.documents = len(selection)
@@ -93,30 +99,33 @@ def rebuild(corpus_dir: Path, index_dir: Path, options: IndexOptions = IndexOpti
 
 
 def _write_generation(generation: Path, selection: Selection, options: IndexOptions, workers: int,
-                      progress: Progress | None) -> None:
+                      progress: Progress | None, cluster) -> None:
     ix = whoosh_index.create_in(str(generation), build_schema(options))
-    commit_segments(ix, write_segments(generation, selection, options, workers, progress))
+    commit_segments(ix, write_segments(generation, selection, options, workers, progress, cluster))
 
 
 def write_segments(generation: Path, selection: Selection, options: IndexOptions, workers: int,
-                   progress: Progress | None) -> list:
+                   progress: Progress | None, cluster=None) -> list:
     """Analyse and write the selected documents into new segments of the index in
-    ``generation``, one worker process per contiguous share.  The segments are not yet
-    listed in the index (``commit_segments`` does that).  Raises EncoderMissing before
-    writing anything when documents need vectors and the encoder is not installed."""
+    ``generation``, one worker process per contiguous share (or the tasks of ``cluster``).
+    The segments are not yet listed in the index (``commit_segments`` does that).  Raises
+    EncoderMissing before writing anything when documents need vectors and the encoder
+    is not installed."""
     if options.semantic and len(selection):
         semantic.require()
-    shares = _shares([entry.size for entry in selection.entries],
-                     workers if len(selection) >= PARALLEL_FROM else 1)
+    if cluster is not None and len(selection):
+        return cluster.write_segments(generation, selection, options, progress)
+    shares = balanced_shares([entry.size for entry in selection.entries],
+                             workers if len(selection) >= PARALLEL_FROM else 1)
     if len(shares) == 1:
         done = itertools.count(1)
-        return _write_segments(generation, selection.documents(0, len(selection)), options,
-                               lambda: progress and progress(next(done), len(selection)))
+        return write_share(generation, selection.documents(0, len(selection)), options,
+                           lambda: progress and progress(next(done), len(selection)))
     return [segment for share in _write_in_parallel(generation, selection, shares, options, progress)
             for segment in share]
 
 
-def _shares(text_sizes: list[int], parts: int) -> list[tuple[int, int]]:
+def balanced_shares(text_sizes: list[int], parts: int) -> list[tuple[int, int]]:
     """``parts`` contiguous (start, end) ranges of about equal text length, so that the
     workers finish together and document numbers follow the corpus order."""
     sizes = [size + 200 for size in text_sizes]  # + per-document overhead
@@ -129,9 +138,10 @@ def _shares(text_sizes: list[int], parts: int) -> list[tuple[int, int]]:
     return [(start, end) for start, end in zip(bounds, bounds[1:]) if end > start] or [(0, 0)]
 
 
-def _write_segments(generation: Path, documents: Iterable[Document], options: IndexOptions,
-                    done: Callable[[], None]) -> list:
-    """Analyse ``documents`` and write them, in order, as new segments of the index.
+def write_share(generation: Path, documents: Iterable[Document], options: IndexOptions,
+                done: Callable[[], None]) -> list:
+    """Analyse ``documents`` and write them, in order, as new segments of the index in
+    ``generation`` (a build worker's or a cluster task's share); ``done()`` after each.
 
     A segment is closed every SEGMENT_CHARS of text, which bounds the
     postings held in memory.  Larger segments answer faster (every query term
@@ -245,7 +255,7 @@ def _write_share(share: tuple[int, int]):
         with counter.get_lock():
             counter.value += 1
 
-    return _write_segments(_job["generation"], _job["selection"].documents(start, end), _job["options"], done)
+    return write_share(_job["generation"], _job["selection"].documents(start, end), _job["options"], done)
 
 
 def _die_with_parent() -> None:

@@ -11,9 +11,10 @@ import os
 import re
 import sys
 from collections import Counter
+from contextlib import nullcontext
 from pathlib import Path
 
-from indexer import generations, integrity, synonyms
+from indexer import cluster, generations, integrity, synonyms
 from indexer.build import WorkerDied, default_workers, rebuild
 from indexer.corpus import read_corpus, read_file
 from indexer.export import DOCUMENTS_FILE, FORMATS, MAPPING_FILE, export
@@ -35,13 +36,16 @@ class CommandError(Exception):
 def main(argv=None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if not getattr(args, "cluster", None) and (getattr(args, "shared_corpus", False)
+                                                or getattr(args, "shared_index", False)):
+        parser.error("--shared-corpus and --shared-index go with --cluster")
     try:
         return args.run(args) or 0
     except synonyms.SynonymsError as exc:  # a usage error: the file the user gave
         print(f"timkiem: error: {exc}", file=sys.stderr)
         return 2
     except (CommandError, IndexMissing, InvalidRequest, CorpusChanged, generations.RebuildRunning,
-            EncoderMissing, WorkerDied, FileNotFoundError, PermissionError) as exc:
+            EncoderMissing, WorkerDied, cluster.ClusterError, FileNotFoundError, PermissionError) as exc:
         print(f"timkiem: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # disk full, read-only folder …
@@ -77,11 +81,22 @@ def _parser() -> argparse.ArgumentParser:
                                   f"(default: {synonyms.USER_FILE} in the index folder, if there is one)")
         return command
 
-    build = with_corpus(with_index(commands.add_parser("rebuild", help="build the index from the corpus")))
+    def with_cluster(command):
+        command.add_argument("--cluster", metavar="ADDRESS",
+                             help="run the shares on the workers of the Dask scheduler at ADDRESS "
+                                  "(e.g. tcp://10.0.0.1:8786; --workers is then the cluster's)")
+        command.add_argument("--shared-corpus", action="store_true",
+                             help="with --cluster: workers read --corpus at the same path (default: sent to them)")
+        command.add_argument("--shared-index", action="store_true",
+                             help="with --cluster: workers write into --index at the same path "
+                                  "(default: they send the segment files back)")
+        return command
+
+    build = with_cluster(with_corpus(with_index(commands.add_parser("rebuild", help="build the index from the corpus"))))
     build.set_defaults(run=_rebuild)
 
-    refresh = with_corpus(with_index(commands.add_parser(
-        "update", help="index only what changed in the corpus since the last rebuild or update")), build_options=False)
+    refresh = with_cluster(with_corpus(with_index(commands.add_parser(
+        "update", help="index only what changed in the corpus since the last rebuild or update")), build_options=False))
     refresh.set_defaults(run=_update)
 
     search = with_index(commands.add_parser("search", help="search from the terminal"))
@@ -176,11 +191,19 @@ class _ProblemPrinter:
             print(f"warning: … and {self.count - MAX_PROBLEMS_SHOWN} more problems", file=sys.stderr)
 
 
+def _cluster(args):
+    """The connected cluster of ``--cluster`` (before anything is written), or none."""
+    if not getattr(args, "cluster", None):
+        return nullcontext()
+    return cluster.connect(args.cluster, shared_corpus=args.shared_corpus, shared_index=args.shared_index)
+
+
 def _rebuild(args) -> int:
     problems = _ProblemPrinter()
-    result = rebuild(args.corpus, args.index, IndexOptions(fold=not args.no_fold, semantic=args.semantic),
-                     workers=args.workers, progress=ProgressReporter(), on_problem=problems,
-                     synonyms_file=args.synonyms)
+    with _cluster(args) as on_cluster:
+        result = rebuild(args.corpus, args.index, IndexOptions(fold=not args.no_fold, semantic=args.semantic),
+                         workers=args.workers, progress=ProgressReporter(), on_problem=problems,
+                         synonyms_file=args.synonyms, cluster=on_cluster)
     problems.finish()
     rate = result.documents / result.seconds if result.seconds else 0
     print(f"Indexed {result.documents} documents{_tally(result.formats)} in {result.seconds:.1f} s "
@@ -231,8 +254,9 @@ def _inspect(args) -> int:
 
 def _update(args) -> int:
     problems = _ProblemPrinter()
-    result = update(args.corpus, args.index, workers=args.workers, progress=ProgressReporter(), on_problem=problems,
-                    synonyms_file=args.synonyms)
+    with _cluster(args) as on_cluster:
+        result = update(args.corpus, args.index, workers=args.workers, progress=ProgressReporter(),
+                        on_problem=problems, synonyms_file=args.synonyms, cluster=on_cluster)
     problems.finish()
     print(f"Updated in {result.seconds:.1f} s: {result.added} added, {result.changed} changed, "
           f"{result.deleted} deleted, {result.unchanged} unchanged; live: {args.index / result.generation}")

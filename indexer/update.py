@@ -46,9 +46,10 @@ class UpdateReport:
 
 
 def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progress: Progress | None = None,
-           on_problem=None, synonyms_file: Path | None = None) -> UpdateReport:
+           on_problem=None, synonyms_file: Path | None = None, cluster=None) -> UpdateReport:
     """Bring the live index in line with ``corpus_dir``, and its synonyms in line with
-    ``synonyms_file`` (by default ``<index_dir>/synonyms.txt`` if there is one) and the corpus.
+    ``synonyms_file`` (by default ``<index_dir>/synonyms.txt`` if there is one) and the corpus;
+    with ``cluster`` (a connected cluster.Cluster), the new documents are analysed on its workers.
 
     Raises IndexMissing when there is no index to update, OldIndex when an
     older timkiem built it, RebuildRunning when a rebuild or another update
@@ -76,7 +77,7 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
         if fresh or gone or synonyms.differs(live, groups):
             with generations.publishing(index_dir) as generation:
                 report.deleted_share = _write_update(live, generation, Selection(corpus_dir, fresh), gone + changed,
-                                                     workers or default_workers(), progress)
+                                                     workers or default_workers(), progress, cluster)
                 synonyms.write(generation, groups)
             report.generation = generation.name
     report_changes(changed_since(corpus_dir, files), report.problems, on_problem)
@@ -93,14 +94,14 @@ def _indexed_digests(generation: Path) -> dict[str, bytes]:
 
 
 def _write_update(live: Path, generation: Path, fresh: Selection, removed_ids: list[str], workers: int,
-                  progress: Progress | None) -> float:
+                  progress: Progress | None, cluster) -> float:
     """Fill ``generation``: ``live``'s segments without ``removed_ids``, plus the ``fresh`` documents.
     Returns the share of deleted documents in the result."""
     for path in live.iterdir():
         if path.is_file() and integrity.is_index_file(path.name):  # new checksums are recorded at publish
             os.link(path, generation / path.name)
     ix = open_generation(generation)
-    added = write_segments(generation, fresh, options_of(ix.schema), workers, progress)
+    added = write_segments(generation, fresh, options_of(ix.schema), workers, progress, cluster)
     kept = segments_without(ix, removed_ids)
     commit_segments(ix, kept + added)
     total = sum(segment.doc_count_all() for segment in kept + added)
