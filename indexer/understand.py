@@ -20,6 +20,7 @@ from indexer import telex
 from indexer.analysis import SYLLABLE, syllable_term
 from indexer.query import ParsedQuery, QueryTerm, bounded, parse, plain_syllables, query_terms
 from indexer.ranking import CORRECTED_WEIGHT
+from indexer.schema import FOLDED_SUFFIX
 from indexer.text import clean, fold, has_diacritics
 from indexer.typos import EDIT, MAX_LETTERS, MIN_DOCUMENTS, damerau, is_syllable, looks_vietnamese, split
 
@@ -255,8 +256,10 @@ def _correction(view, typed: str, folded: list[str], number: int, first: bool) -
     if typed.isupper() and len(typed) > 1:
         return None  # an abbreviation: synonyms may know it
     accented = has_diacritics(typed)
-    # Typed with accents, the spelling is what the index must know ("kíng" is no word, "king" is).
-    known = view.document_frequency("body", syllable_term(typed)) if accented else view.folded_syllables.get(word, 0)
+    # Typed with accents, the spelling is what the index must know ("kíng" is no word, "king" is);
+    # counted in the documents not deleted, so that an update forgets what it removed.
+    known = (view.document_frequency("body", syllable_term(typed)) if accented
+             else view.document_frequency("body" + FOLDED_SUFFIX, word))
     context = _Context(view, folded, number)
     if known > RARE:
         return _doubted(view, typed, word, known, context, first)

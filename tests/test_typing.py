@@ -185,3 +185,22 @@ def test_a_known_word_that_fits_nowhere_is_searched_beside_its_likelier_neighbou
     assert results.corrections == []  # searched as typed too: the word is real
     assert ids(results)[0].startswith("tm-")
     assert market_engine.search("đường vào thung lũng").suggestion is None  # where it fits, it stays
+
+
+def test_a_word_left_only_in_deleted_documents_is_corrected_after_an_update(tmp_path):
+    """After `update` removes the documents that held "thuogn", it is unknown: corrected as after a rebuild."""
+    from indexer.update import update
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(5):
+        (corpus / f"tm-{number}.txt").write_text(f"Hội chợ {number}\nHội chợ thương mại mở cửa.", encoding="utf-8")
+    for number in range(3):
+        (corpus / f"typo-{number}.txt").write_text(f"Tin {number}\nBài viết gõ sai thuogn.", encoding="utf-8")
+    rebuild(corpus, tmp_path / "index", workers=1)
+    assert SearchEngine(tmp_path / "index").search("thuogn mai").suggestion_kind != "typo"  # a word of the corpus
+    for number in range(3):
+        (corpus / f"typo-{number}.txt").unlink()
+    update(corpus, tmp_path / "index", workers=1)
+    results = SearchEngine(tmp_path / "index").search("thuogn mai")
+    assert (results.suggestion, results.suggestion_kind) == ("thương mại", "typo")
