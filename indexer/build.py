@@ -41,6 +41,14 @@ Progress = Callable[..., None]
 PARALLEL_FROM = 50  # documents; fewer are not worth starting processes for
 SEGMENT_CHARS = 8_000_000  # text per segment: about 2,700 news articles, 650 MB of postings in memory
 PR_SET_PDEATHSIG = 1
+# Documents whose analysis fails are skipped and reported, unless so many fail that the
+# analysis itself is broken: then the build stops, and the live index serves on.
+FAILURES_TOLERATED = 10
+FAILED_SHARE_TOLERATED = 0.1
+
+
+class AnalysisFailed(RuntimeError):
+    """Too many documents could not be analysed for the build to be worth publishing."""
 
 
 @dataclass
@@ -87,11 +95,14 @@ def rebuild(corpus_dir: Path, index_dir: Path, options: IndexOptions = IndexOpti
         files = file_states(corpus_dir)
         selection = Selection(corpus_dir, scan(corpus_dir, report.problems, on_problem, definitions.add))
         with generations.publishing(index_dir) as generation:
-            _write_generation(generation, selection, options, workers or default_workers(), progress, cluster)
+            failed = _write_generation(generation, selection, options, workers or default_workers(), progress,
+                                       cluster)
             synonyms.write(generation, synonyms.index_groups(user_synonyms, definitions.consistent()))
+    report_changes(failed, report.problems, on_problem)
     report_changes(changed_since(corpus_dir, files), report.problems, on_problem)
-    report.documents = len(selection)
-    report.formats = Counter(format_of(entry.location[0]) for entry in selection.entries)
+    skipped = {problem.path for problem in failed}
+    report.documents = len(selection) - len(skipped)
+    report.formats = Counter(format_of(entry.location[0]) for entry in selection.entries if entry.id not in skipped)
     report.generation = generation.name
     report.size_bytes = sum(f.stat().st_size for f in generation.iterdir())
     report.seconds = time.monotonic() - started
@@ -99,30 +110,47 @@ def rebuild(corpus_dir: Path, index_dir: Path, options: IndexOptions = IndexOpti
 
 
 def _write_generation(generation: Path, selection: Selection, options: IndexOptions, workers: int,
-                      progress: Progress | None, cluster) -> None:
+                      progress: Progress | None, cluster) -> list[Problem]:
     ix = whoosh_index.create_in(str(generation), build_schema(options))
-    commit_segments(ix, write_segments(generation, selection, options, workers, progress, cluster))
+    segments, failed = write_segments(generation, selection, options, workers, progress, cluster)
+    if failed and len(failed) == len(selection):  # an empty index would replace the live one
+        raise _too_many(failed, len(selection))
+    commit_segments(ix, segments)
+    return failed
 
 
 def write_segments(generation: Path, selection: Selection, options: IndexOptions, workers: int,
-                   progress: Progress | None, cluster=None) -> list:
+                   progress: Progress | None, cluster=None) -> tuple[list, list[Problem]]:
     """Analyse and write the selected documents into new segments of the index in
     ``generation``, one worker process per contiguous share (or the tasks of ``cluster``).
-    The segments are not yet listed in the index (``commit_segments`` does that).  Raises
-    EncoderMissing before writing anything when documents need vectors and the encoder
-    is not installed."""
+    The segments are not yet listed in the index (``commit_segments`` does that).
+    Returns them and a problem for each document skipped because its analysis failed.
+
+    Raises EncoderMissing before writing anything when documents need vectors and the
+    encoder is not installed, and AnalysisFailed when too many documents failed."""
     if options.semantic and len(selection):
         semantic.require()
     if cluster is not None and len(selection):
-        return cluster.write_segments(generation, selection, options, progress)
-    shares = balanced_shares([entry.size for entry in selection.entries],
-                             workers if len(selection) >= PARALLEL_FROM else 1)
-    if len(shares) == 1:
-        done = itertools.count(1)
-        return write_share(generation, selection.documents(0, len(selection)), options,
-                           lambda: progress and progress(next(done), len(selection)))
-    return [segment for share in _write_in_parallel(generation, selection, shares, options, progress)
-            for segment in share]
+        written = cluster.write_segments(generation, selection, options, progress)
+    else:
+        shares = balanced_shares([entry.size for entry in selection.entries],
+                                 workers if len(selection) >= PARALLEL_FROM else 1)
+        if len(shares) == 1:
+            done = itertools.count(1)
+            written = [write_share(generation, selection.documents(0, len(selection)), options,
+                                   lambda: progress and progress(next(done), len(selection)))]
+        else:
+            written = _write_in_parallel(generation, selection, shares, options, progress)
+    segments = [segment for share_segments, _ in written for segment in share_segments]
+    failed = [problem for _, share_failed in written for problem in share_failed]
+    if len(failed) > max(FAILURES_TOLERATED, FAILED_SHARE_TOLERATED * len(selection)):
+        raise _too_many(failed, len(selection))
+    return segments, failed
+
+
+def _too_many(failed: list[Problem], documents: int) -> AnalysisFailed:
+    return AnalysisFailed(f"{len(failed)} of {documents} documents could not be analysed (first: {failed[0]}); "
+                          "nothing was published, the live index is unchanged")
 
 
 def balanced_shares(text_sizes: list[int], parts: int) -> list[tuple[int, int]]:
@@ -139,9 +167,11 @@ def balanced_shares(text_sizes: list[int], parts: int) -> list[tuple[int, int]]:
 
 
 def write_share(generation: Path, documents: Iterable[Document], options: IndexOptions,
-                done: Callable[[], None]) -> list:
+                done: Callable[[], None]) -> tuple[list, list[Problem]]:
     """Analyse ``documents`` and write them, in order, as new segments of the index in
     ``generation`` (a build worker's or a cluster task's share); ``done()`` after each.
+    Returns the segments, and a problem for each document skipped because its analysis
+    raised (a document the analysis cannot take is a corpus problem, not the build's end).
 
     A segment is closed every SEGMENT_CHARS of text, which bounds the
     postings held in memory.  Larger segments answer faster (every query term
@@ -155,14 +185,21 @@ def write_share(generation: Path, documents: Iterable[Document], options: IndexO
     is freed by reference counting, and each closed segment ends with one
     collection.
     """
-    segments, writer, written = [], None, 0
+    segments, failed, writer, written = [], [], None, 0
     collecting = gc.isenabled()
     gc.disable()
     try:
         for document in documents:
+            try:
+                analysed = fields_of(document, options)
+            except Exception as error:  # noqa: BLE001 - reported with the document, which is skipped
+                failed.append(Problem(document.id, None, f"could not be analysed ({type(error).__name__}: "
+                                                         f"{' '.join(str(error).split())})"))
+                done()
+                continue
             if writer is None:
                 writer = segment_writer(str(generation), TimkiemCodec(), spellings.GATHERED)
-            writer.add_document(**fields_of(document, options))
+            writer.add_document(**analysed)
             done()
             written += len(document.title) + len(document.body)
             if written >= SEGMENT_CHARS:
@@ -178,7 +215,7 @@ def write_share(generation: Path, documents: Iterable[Document], options: IndexO
     finally:
         if collecting:
             gc.enable()
-    return segments
+    return segments, failed
 
 
 # Set in the parent just before forking; the workers read them (copy-on-write, never pickled).
@@ -190,8 +227,8 @@ class WorkerDied(RuntimeError):
 
 
 def _write_in_parallel(generation, selection: Selection, shares, options: IndexOptions, progress):
-    """The workers' segments, share by share: one forked process per share, each sending its
-    segments (or its exception) back through a pipe.  A worker that dies (SIGKILL) closes its
+    """write_share's results, share by share: one forked process per share, each sending its
+    result (or its exception) back through a pipe.  A worker that dies (SIGKILL) closes its
     pipe, which ends the build at once; multiprocessing.Pool would have waited for its share
     for ever."""
     context = multiprocessing.get_context("fork")  # the workers share the loaded pyvi model too
@@ -232,7 +269,7 @@ def _run_share(share: tuple[int, int], sender) -> None:
 
 
 def _outcome(receiver, worker):
-    """A worker's segments; raises what it raised, or WorkerDied when it died without a word."""
+    """A worker's write_share result; raises what it raised, or WorkerDied when it died without a word."""
     try:
         finished, value = receiver.recv()
     except EOFError:

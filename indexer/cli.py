@@ -15,7 +15,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from indexer import cluster, generations, integrity, synonyms
-from indexer.build import WorkerDied, default_workers, rebuild
+from indexer.build import AnalysisFailed, WorkerDied, default_workers, rebuild
 from indexer.corpus import read_corpus, read_file
 from indexer.export import DOCUMENTS_FILE, FORMATS, MAPPING_FILE, export
 from indexer.formats import format_of
@@ -45,7 +45,8 @@ def main(argv=None) -> int:
         print(f"timkiem: error: {exc}", file=sys.stderr)
         return 2
     except (CommandError, IndexMissing, InvalidRequest, CorpusChanged, generations.RebuildRunning,
-            EncoderMissing, WorkerDied, cluster.ClusterError, FileNotFoundError, PermissionError) as exc:
+            EncoderMissing, AnalysisFailed, WorkerDied, cluster.ClusterError, FileNotFoundError,
+            PermissionError) as exc:
         print(f"timkiem: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # disk full, read-only folder …

@@ -17,8 +17,9 @@ For machines with or without shared storage, each side has two ways:
 
 A worker that dies mid-task: the scheduler runs its tasks again on the others
 (Dask's ``distributed.scheduler.allowed-failures``, then KilledWorker).  A
-task that raises is not run again: it failed for its documents, and the error
-names them.
+document whose analysis fails is skipped and comes back as a corpus problem,
+as in a local build; a task that raises all the same is not run again, and
+the error names its documents.
 """
 
 import functools
@@ -34,6 +35,7 @@ from whoosh import index as whoosh_index
 
 from indexer import semantic
 from indexer.build import SEGMENT_CHARS, Progress, balanced_shares, write_share
+from indexer.corpus import Problem
 from indexer.schema import IndexOptions, build_schema
 from indexer.selection import CorpusChanged, Selection
 
@@ -49,12 +51,14 @@ class ClusterError(RuntimeError):
 
 @dataclass
 class ShareResult:
-    """What a task sends back: its segments (unlisted), and their files unless it wrote them in place."""
+    """What a task sends back: its segments (unlisted), the problems of the documents it skipped,
+    and the segments' files unless it wrote them in place."""
 
     number: int
     worker: str
     documents: int
     segments: list
+    failed: list[Problem]
     files: dict[str, bytes] = field(default_factory=dict)
 
 
@@ -76,9 +80,10 @@ class Cluster:
         self.close()
 
     def write_segments(self, generation: Path, selection: Selection, options: IndexOptions,
-                       progress: Progress | None) -> list:
-        """build.write_segments on the cluster: the selected documents as new, unlisted segments of
-        the index in ``generation``.  Raises ClusterError, or CorpusChanged from a share."""
+                       progress: Progress | None) -> list[tuple[list, list[Problem]]]:
+        """build.write_share for each share, on the cluster: the selected documents as new, unlisted
+        segments of the index in ``generation``, and the problems of those skipped, share by share.
+        Raises ClusterError, or CorpusChanged from a share."""
         generation = Path(generation).resolve()
         selection = Selection(Path(selection.corpus_dir).resolve(), selection.entries)
         self._check_workers(selection, generation, options)
@@ -116,7 +121,7 @@ class _ShareRun:
         self.results: dict[int, ShareResult] = {}
         self.done_by_worker: Counter = Counter()  # documents of gathered shares, per worker
 
-    def run(self) -> list:
+    def run(self) -> list[tuple[list, list[Problem]]]:
         waiting = deque(enumerate(self.shares))
         running: dict = {}  # task future -> share number
         reported = 0.0
@@ -138,7 +143,7 @@ class _ShareRun:
                 self.client.cancel(list(running))
         if self.progress:
             self.progress(len(self.selection), len(self.selection), dict(self.done_by_worker))
-        return [segment for number in sorted(self.results) for segment in self.results[number].segments]
+        return [(self.results[number].segments, self.results[number].failed) for number in sorted(self.results)]
 
     def _submit(self, number: int, share: tuple[int, int]):
         import dask
@@ -216,14 +221,14 @@ def _run_share(build: str, number: int, share: Selection, options: IndexOptions,
         if destination is not None:
             if not Path(destination).is_dir():
                 raise ClusterError(f"the index folder {Path(destination).parent} is not shared with this worker")
-            segments = write_share(Path(destination), share.documents(0, len(share)), options, done)
-            return ShareResult(number, worker, len(share), segments)
+            segments, failed = write_share(Path(destination), share.documents(0, len(share)), options, done)
+            return ShareResult(number, worker, len(share), segments, failed)
         with tempfile.TemporaryDirectory(prefix="timkiem-share-") as scratch:
             whoosh_index.create_in(scratch, build_schema(options))
-            segments = write_share(Path(scratch), share.documents(0, len(share)), options, done)
+            segments, failed = write_share(Path(scratch), share.documents(0, len(share)), options, done)
             files = {path.name: path.read_bytes() for path in Path(scratch).iterdir()
                      if path.is_file() and not path.name.endswith(".toc")}
-        return ShareResult(number, worker, len(share), segments, files)
+        return ShareResult(number, worker, len(share), segments, failed, files)
     finally:
         del _written[key]
 

@@ -76,10 +76,15 @@ def update(corpus_dir: Path, index_dir: Path, workers: int | None = None, progre
         report.generation = live.name
         if fresh or gone or synonyms.differs(live, groups):
             with generations.publishing(index_dir) as generation:
-                report.deleted_share = _write_update(live, generation, Selection(corpus_dir, fresh), gone + changed,
-                                                     workers or default_workers(), progress, cluster)
+                report.deleted_share, failed = _write_update(live, generation, Selection(corpus_dir, fresh),
+                                                             gone + changed, workers or default_workers(),
+                                                             progress, cluster)
                 synonyms.write(generation, groups)
             report.generation = generation.name
+            skipped = {problem.path for problem in failed}
+            report.changed -= len(skipped & set(changed))
+            report.added -= len(skipped - set(changed))
+            report_changes(failed, report.problems, on_problem)
     report_changes(changed_since(corpus_dir, files), report.problems, on_problem)
     report.seconds = time.monotonic() - started
     return report
@@ -94,16 +99,18 @@ def _indexed_digests(generation: Path) -> dict[str, bytes]:
 
 
 def _write_update(live: Path, generation: Path, fresh: Selection, removed_ids: list[str], workers: int,
-                  progress: Progress | None, cluster) -> float:
+                  progress: Progress | None, cluster) -> tuple[float, list[Problem]]:
     """Fill ``generation``: ``live``'s segments without ``removed_ids``, plus the ``fresh`` documents.
-    Returns the share of deleted documents in the result."""
+    A changed document whose new text cannot be analysed keeps its old version.  Returns the
+    share of deleted documents in the result, and the problems of the documents skipped."""
     for path in live.iterdir():
         if path.is_file() and integrity.is_index_file(path.name):  # new checksums are recorded at publish
             os.link(path, generation / path.name)
     ix = open_generation(generation)
-    added = write_segments(generation, fresh, options_of(ix.schema), workers, progress, cluster)
-    kept = segments_without(ix, removed_ids)
+    added, failed = write_segments(generation, fresh, options_of(ix.schema), workers, progress, cluster)
+    skipped = {problem.path for problem in failed}
+    kept = segments_without(ix, [doc_id for doc_id in removed_ids if doc_id not in skipped])
     commit_segments(ix, kept + added)
     total = sum(segment.doc_count_all() for segment in kept + added)
     deleted = sum(segment.deleted_count() for segment in kept)
-    return deleted / total if total else 0.0
+    return (deleted / total if total else 0.0), failed

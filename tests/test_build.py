@@ -71,6 +71,42 @@ def test_crash_half_way_leaves_the_previous_index_serving(tmp_path, monkeypatch)
     assert len(list(index_dir.glob("gen-*"))) == 2  # the half-built one was cleaned up
 
 
+def failing_on(doc_ids, original=build.fields_of):
+    """build.fields_of that raises for ``doc_ids``, as a bug of the analysis met by some text would."""
+    def fields_of(document, options):
+        if document.id in doc_ids:
+            raise ValueError("cannot analyse\nthis text")
+        return original(document, options)
+    return fields_of
+
+
+def test_a_document_the_analysis_cannot_take_is_skipped_and_named(tmp_path, monkeypatch):
+    corpus = write_corpus(tmp_path / "c", {f"{i:03}.txt": f"Bài {i}\nCông nghiệp số {i} ở Bắc Giang"
+                                           for i in range(120)})
+    monkeypatch.setattr(build, "fields_of", failing_on({"007.txt", "100.txt"}))
+    seen = []
+    report = rebuild(corpus, tmp_path / "index", workers=2, on_problem=seen.append)  # forked workers
+    assert report.documents == 118 and report.skipped == 2 and report.skips == {"could not be analysed": 2}
+    assert sorted(map(str, seen)) == [f"{name}: could not be analysed (ValueError: cannot analyse this text)"
+                                      for name in ("007.txt", "100.txt")]
+    engine = SearchEngine(tmp_path / "index")
+    assert engine.document_count() == 118 and engine.document("007.txt") is None
+    assert engine.search('"số 8"').hits[0].id == "008.txt"
+
+
+def test_when_the_analysis_fails_too_often_nothing_is_published(tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    rebuild(SEED_CORPUS, index_dir, workers=1)
+    live = live_generation(index_dir)
+    names = {entry.id for entry in scan(SEED_CORPUS, [])}
+    monkeypatch.setattr(build, "fields_of", failing_on(names))
+    with pytest.raises(build.AnalysisFailed, match=r"5 of 5 documents could not be analysed .*"
+                                                   r"the live index is unchanged"):
+        rebuild(SEED_CORPUS, index_dir, workers=1)
+    assert live_generation(index_dir) == live and len(list(index_dir.glob("gen-*"))) == 1
+    assert SearchEngine(index_dir).search("Bắc Giang").total == 1
+
+
 def test_second_rebuild_at_once_is_refused(tmp_path):
     index_dir = tmp_path / "index"
     with generations.rebuild_lock(index_dir):

@@ -10,7 +10,6 @@ from distributed import Client, LocalCluster
 
 from indexer import cluster
 from indexer.build import rebuild
-from indexer.cluster import ClusterError
 from indexer.generations import live_generation
 from indexer.search import SearchEngine
 from indexer.update import update
@@ -107,35 +106,50 @@ def test_a_killed_worker_is_survived(tmp_path, dask_cluster, local_news):
 
 
 def _fail_on(doc_id):
-    """On a worker: analysing ``doc_id`` raises (as a bug in the analysis would); None undoes it."""
+    """On a worker: analysing ``doc_id`` ("*": every document) raises, as a bug in the analysis
+    would; None undoes it."""
     from indexer import build
 
     original = getattr(build, "_unpoisoned", build.fields_of)
     build._unpoisoned = original
 
     def fields_of(document, options):
-        if document.id == doc_id:
+        if doc_id in (document.id, "*"):
             raise ValueError("cannot analyse this text")
         return original(document, options)
 
     build.fields_of = original if doc_id is None else fields_of
 
 
-def test_a_share_failing_for_its_documents_names_them_and_leaves_the_live_index(tmp_path, dask_cluster):
-    index_dir = tmp_path / "index"
-    rebuild(NEWS, index_dir, workers=1)
-    live = live_generation(index_dir)
+def test_a_document_failing_on_a_worker_is_a_corpus_problem_and_the_rest_is_indexed(tmp_path, dask_cluster):
     with Client(dask_cluster.scheduler_address) as client:
         client.run(_fail_on, "kt-03")
         try:
             with cluster.connect(dask_cluster.scheduler_address) as on_cluster:
-                with pytest.raises(ClusterError) as failure:
-                    rebuild(NEWS, index_dir, cluster=on_cluster)
+                report = rebuild(NEWS, tmp_path / "index", cluster=on_cluster)
         finally:
             client.run(_fail_on, None)
-    message = str(failure.value)
-    assert "articles.jsonl:" in message and "ValueError: cannot analyse this text" in message
-    assert "the live index is unchanged" in message and "\n" not in message
+    assert report.documents == 23
+    assert [str(problem) for problem in report.problems] == [
+        "kt-03: could not be analysed (ValueError: cannot analyse this text)"]
+    engine = SearchEngine(tmp_path / "index")
+    assert engine.document("kt-03") is None and engine.document_count() == 23
+
+
+def test_a_cluster_build_failing_everywhere_leaves_the_live_index(tmp_path, dask_cluster):
+    index_dir = tmp_path / "index"
+    rebuild(NEWS, index_dir, workers=1)
+    live = live_generation(index_dir)
+    with Client(dask_cluster.scheduler_address) as client:
+        client.run(_fail_on, "*")
+        try:
+            result = timkiem("rebuild", "--corpus", NEWS, "--index", index_dir,
+                             "--cluster", dask_cluster.scheduler_address, check=False)
+        finally:
+            client.run(_fail_on, None)
+    assert result.returncode == 1
+    assert "24 of 24 documents could not be analysed" in result.stderr
+    assert "the live index is unchanged" in result.stderr and "Traceback" not in result.stderr
     assert live_generation(index_dir) == live
     assert sorted(path.name for path in index_dir.glob("gen-*")) == [live.name]  # the failed one removed
     assert SearchEngine(index_dir).search("giá xăng").hits[0].id == "kt-03"

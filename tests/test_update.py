@@ -94,6 +94,27 @@ def test_a_crash_half_way_leaves_the_live_index(updated, monkeypatch):
     assert SearchEngine(tmp_path / "index").search("giá vàng").hits[0].id == "new-1"
 
 
+def test_a_changed_document_that_cannot_be_analysed_keeps_its_old_version(updated, monkeypatch):
+    tmp_path, _, report = updated
+    original = build.fields_of
+
+    def failing(document, options):
+        if document.id in ("kt-02", "new-3"):
+            raise ValueError("cannot analyse this text")
+        return original(document, options)
+
+    monkeypatch.setattr(build, "fields_of", failing)
+    records = edited(ARTICLES) + [{"id": "new-3", "title": "Tin", "text": "Nội dung"}]
+    records[1]["text"] += " Thêm một câu."
+    again = update(write(tmp_path / "v3", records), tmp_path / "index", workers=1)
+    assert (again.added, again.changed) == (0, 0)
+    assert sorted(str(problem) for problem in again.problems) == [
+        f"{doc_id}: could not be analysed (ValueError: cannot analyse this text)" for doc_id in ("kt-02", "new-3")]
+    engine = SearchEngine(tmp_path / "index")
+    assert "Thêm một câu" not in engine.document("kt-02").body_html  # the old version, still found
+    assert engine.document("new-3") is None and engine.document_count() == 24
+
+
 def test_update_without_an_index_is_a_clear_error(tmp_path):
     with pytest.raises(IndexMissing, match="run `timkiem rebuild` first"):
         update(write(tmp_path / "c", ARTICLES), tmp_path / "index")
