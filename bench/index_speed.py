@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/index_speed.py [--skip-large] [--skip-naive] [--keep DIR]
 
-(a) ../shared/corpus-large/vntc/vntc-train-00.jsonl (10,000 articles) and
-(b) all of ../shared/corpus-large (133,709 documents).  Each build runs as
+(a) ../shared/corpus-large/vntc/vntc-train-00.jsonl (10,000 articles), (a5) its
+first 5,000, and (b) all of ../shared/corpus-large (133,709 documents).  Each build runs as
 the installed `timkiem rebuild` in its own process; printed: documents/s,
 MB/s of input, wall seconds, peak memory of the whole process tree
 (proportional set size, so pages shared by forked workers count once; and
@@ -11,13 +11,14 @@ the sum of the processes' RSS, which counts them in each),
 the index size on disk, and for each timkiem index its bytes per field and per corpus MB
 (bench/index_bytes.py).
 
-The naive pipeline, on (a) only: one process, pyvi's ``ViTokenizer.tokenize``
+The naive pipeline, on (a) and (a5) only: one process, pyvi's ``ViTokenizer.tokenize``
 on title and body, then Whoosh's default writer, one document at a time
 (id, title and body stored, an unaccented copy of the body indexed).  It
 indexes less than timkiem does (no offsets, no pairs, no titles unaccented).
 """
 
 import argparse
+import itertools
 import os
 import shutil
 import subprocess
@@ -115,20 +116,20 @@ writer.commit()
 '''
 
 
-def naive(corpus: Path, work: Path) -> float:
-    index = work / "index-naive"
+def naive(name: str, corpus: Path, work: Path) -> float:
+    index = work / f"index-naive-{name}"
     shutil.rmtree(index, ignore_errors=True)
     index.mkdir(parents=True)
     (file,) = sorted(corpus.rglob("*.jsonl"))
     wall, peak, _ = measured([sys.executable, "-c", NAIVE, str(file), str(index)])
     documents, size = corpus_stats(corpus)
-    report("naive pyvi + Whoosh (a)", documents, size, wall, peak, folder_size(index))
+    report(f"naive pyvi + Whoosh ({name})", documents, size, wall, peak, folder_size(index))
     return wall
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--skip-large", action="store_true", help="only (a), the 10,000 articles")
+    parser.add_argument("--skip-large", action="store_true", help="only (a5) and (a), 5,000 and 10,000 articles")
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--keep", type=Path, help="build the indexes here and keep them (default: a temporary folder)")
     args = parser.parse_args()
@@ -137,11 +138,15 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="timkiem-bench-speed-"))
     print(f"{os.cpu_count()} cores; indexes in {work}", flush=True)
     try:
-        with tempfile.TemporaryDirectory(prefix="timkiem-bench-a-") as folder:
-            os.symlink(articles, Path(folder) / articles.name)  # a corpus folder holding only (a)
-            ours = timkiem_rebuild("a", Path(folder), work)
-            if not args.skip_naive:
-                print(f"speed-up over the naive pipeline on (a): {naive(Path(folder), work) / ours:.2f}x", flush=True)
+        for name, count in (("a5", 5_000), ("a", 10_000)):
+            with tempfile.TemporaryDirectory(prefix="timkiem-bench-a-") as folder:
+                corpus = Path(folder)  # a corpus folder holding only the first ``count`` articles of (a)
+                with open(articles, encoding="utf-8") as source:
+                    (corpus / articles.name).write_text("".join(itertools.islice(source, count)), encoding="utf-8")
+                ours = timkiem_rebuild(name, corpus, work)
+                if not args.skip_naive:
+                    speed_up = naive(name, corpus, work) / ours
+                    print(f"speed-up over the naive pipeline on ({name}): {speed_up:.2f}x", flush=True)
         if not args.skip_large:
             timkiem_rebuild("b", large, work)
     finally:

@@ -22,6 +22,7 @@ writes and opens the file; Whoosh's look-ups (``term_info``, ``postings``,
 """
 
 import bisect
+import itertools
 import pickle
 import zlib
 from typing import Iterable
@@ -69,17 +70,21 @@ class CompactWriter:
         def flush():
             heads.append(block[0][0])
             term_blocks.append(zlib.compress(b"".join(term for term, _ in block), LEVEL))
-            deltas, weights = [], []
-            for term, (ids, term_weights, _) in block:
-                term_deltas = np.diff(np.asarray(ids, dtype=np.int64), prepend=0)
-                if len(term_deltas) and (term_deltas[1:] <= 0).any():
-                    raise ValueError(f"postings of {term!r} not in document order")
-                deltas.append(term_deltas)
-                weights.append(np.asarray(term_weights, dtype=np.float32))
-            weights = np.concatenate(weights)
+            # The whole block at once: numpy's per-call cost, paid per term, was a tenth of a build.
+            ids = np.fromiter(itertools.chain.from_iterable(postings[0] for _, postings in block), dtype=np.int64)
+            weights = np.fromiter(itertools.chain.from_iterable(postings[1] for _, postings in block),
+                                  dtype=np.float32, count=len(ids))
+            starts = np.cumsum([0] + [len(postings[0]) for _, postings in block[:-1]])
+            deltas = np.diff(ids, prepend=0)
+            deltas[starts] = ids[starts]  # each term's first document is written whole
+            later = np.ones(len(ids), dtype=bool)
+            later[starts] = False
+            if (deltas[later] <= 0).any():
+                unordered = np.searchsorted(starts, np.flatnonzero(later & (deltas <= 0))[0], side="right") - 1
+                raise ValueError(f"postings of {block[unordered][0]!r} not in document order")
             code = _weight_type(weights)
             weight_codes.append(code)
-            posting_blocks.append(zlib.compress(np.concatenate(deltas).astype(self._docs).tobytes()
+            posting_blocks.append(zlib.compress(deltas.astype(self._docs).tobytes()
                                                 + weights.astype(WEIGHT_TYPES[code]).tobytes(), LEVEL))
             if with_values:
                 value_blocks.append(zlib.compress(b"".join(b"".join(values) for _, (_, _, values) in block), LEVEL))
