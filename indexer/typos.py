@@ -4,7 +4,11 @@
 letter dropped, added, changed, or two adjacent letters swapped (Damerau),
 found through the index's syllables with one letter deleted (the "symmetric
 delete" lookup, so a query costs a few dictionary probes, not a scan of the
-vocabulary).  The confusions Vietnamese writers make cost less than an edit
+vocabulary).  Longer words (names, foreign words: ``Jacskonville``) would
+make that table large, so they are found instead in two sorted lists, of
+the words and of the words reversed: one edit leaves either the first or the
+last (n - 1) // 2 letters of a word of n intact, and the words starting or
+ending with those are few.  The confusions Vietnamese writers make cost less than an edit
 (``CONFUSIONS``: ngh/ng, ch/tr, s/x, d/gi/r, i/y, c/k/q, a letter missing from
 a cluster such as nh, th, ng), and are found by rewriting the typed syllable; a letter
 replaced by the key beside it costs a little less than other edits.
@@ -13,6 +17,7 @@ replaced by the key beside it costs a little less than other edits.
 the likeliest cut by how often the pieces stand side by side in the index.
 """
 
+import bisect
 import itertools
 import math
 import re
@@ -128,16 +133,18 @@ class Neighbours:
     """The index's folded syllables, for finding those near a typed one."""
 
     def __init__(self, documents: dict[str, int]):
-        """``documents``: folded syllable -> documents holding it."""
-        self.documents = {word: count for word, count in documents.items()
-                          if count >= MIN_DOCUMENTS and word.isalpha() and len(word) <= MAX_LETTERS}
+        """``documents``: folded word -> documents holding it."""
+        known = [word for word, count in documents.items() if count >= MIN_DOCUMENTS and word.isalpha()]
+        self.documents = {word: documents[word] for word in known if len(word) <= MAX_LETTERS}
         self._by_delete: dict[str, list[str]] = defaultdict(list)
         for word in self.documents:
             for deleted in _deletes(word):
                 self._by_delete[deleted].append(word)
+        self._long = sorted(word for word in known if len(word) > MAX_LETTERS)
+        self._long_reversed = sorted(word[::-1] for word in self._long)
 
     def near(self, typed: str) -> dict[str, float]:
-        """Index syllables within one edit or one confusion of ``typed``, with what each costs."""
+        """Index words within one edit or one confusion of ``typed``, with what each costs."""
         found: dict[str, float] = {}
         probes = _deletes(typed) | {typed}
         for probe in probes:
@@ -145,12 +152,31 @@ class Neighbours:
                 found[probe] = EDIT  # a letter too many
             for word in self._by_delete.get(probe, ()):
                 if word != typed and damerau(typed, word) == 1:
-                    found[word] = (CONFUSION if _missing_from_cluster(typed, word)
-                                   else NEAR_KEY if _next_key(typed, word) else EDIT)
+                    found[word] = _edit_cost(typed, word)
         for meant in confusions(typed):
             if meant in self.documents:
                 found[meant] = CONFUSION
+        if len(typed) >= MAX_LETTERS:
+            found.update((word, _edit_cost(typed, word)) for word in self._near_long(typed))
         return found
+
+    def _near_long(self, typed: str) -> list[str]:
+        """The index's words longer than a syllable one edit away from ``typed``."""
+        kept = (len(typed) - 1) // 2
+        starting = _starting_with(self._long, typed[:kept])
+        ending = (word[::-1] for word in _starting_with(self._long_reversed, typed[::-1][:kept]))
+        return [word for word in set(itertools.chain(starting, ending))
+                if abs(len(word) - len(typed)) <= 1 and word != typed and damerau(typed, word) == 1]
+
+
+def _starting_with(words: list[str], prefix: str) -> list[str]:
+    """The words of the sorted list ``words`` that start with ``prefix``."""
+    return words[bisect.bisect_left(words, prefix):bisect.bisect_left(words, prefix + "\uffff")]
+
+
+def _edit_cost(typed: str, word: str) -> float:
+    """The cost of the one edit from ``typed`` to ``word``."""
+    return CONFUSION if _missing_from_cluster(typed, word) else NEAR_KEY if _next_key(typed, word) else EDIT
 
 
 def split(letters: str, known: Callable[[str], int], together: Callable[[str, str], int],

@@ -22,7 +22,7 @@ from indexer.query import ParsedQuery, QueryTerm, bounded, parse, plain_syllable
 from indexer.ranking import CORRECTED_WEIGHT
 from indexer.schema import FOLDED_SUFFIX
 from indexer.text import clean, fold, has_diacritics
-from indexer.typos import EDIT, MAX_LETTERS, MIN_DOCUMENTS, damerau, is_syllable, looks_vietnamese, split
+from indexer.typos import EDIT, MIN_DOCUMENTS, damerau, is_syllable, looks_vietnamese, split
 
 # Suggestion kinds, as the JSON names them.
 TYPING = "typing"  # Telex/VNI converted: searched as converted
@@ -311,7 +311,7 @@ def _typo_option(view, typed: str, word: str, context: _Context, at_least: int, 
     those in ``at_least`` documents or more; with ``fits_better_than``, only one standing beside
     the query's words DOUBT_RATIO times as often as that (plus one)."""
     accented = has_diacritics(typed)
-    if not (MIN_CORRECTED - accented) <= len(word) <= MAX_LETTERS + 1:
+    if len(word) < MIN_CORRECTED - accented:
         return None  # short syllables are too many to tell which was meant (accents narrow them)
     lower = syllable_term(typed)
     near = dict(view.neighbours.near(word))

@@ -27,6 +27,7 @@ NEWS = {
     "ub-2": ("Huyện ra quyết định", "UBND huyện Lục Nam ban hành quyết định mới."),
 }
 # Hà Nội written as the name it is, far more often than "Hanoi"
+NEWS |= {f"fl-{n}": ("Tin thể thao Mỹ", f"Đội bóng Jacksonville thắng trận thứ {n} tại Florida.") for n in (1, 2)}
 NEWS |= {f"tt-{day}": (f"Thời tiết ngày {day}", f"Trời Hà Nội nắng ráo, nhiệt độ {20 + day % 10} độ.")
          for day in range(1, 41)}
 
@@ -86,7 +87,8 @@ def test_what_is_not_corrected(engine, typed):
     assert results.suggestion_kind in (None, "accents")
 
 
-@pytest.mark.parametrize("typed, meant, found", [("mua Thuogn", "thương", "tm-1"), ("Hanoj", "hanoi", "en-1")])
+@pytest.mark.parametrize("typed, meant, found", [("mua Thuogn", "thương", "tm-1"), ("Hanoj", "hanoi", "en-1"),
+                                                  ("đội Jacskonville", "jacksonville", "fl-1")])
 def test_an_unknown_name_is_searched_as_typed_and_its_correction_offered(engine, typed, meant, found):
     """A capitalised word the index does not know may be a name it has never seen: it is still
     searched, the index's likeliest word beside it."""

@@ -18,6 +18,20 @@ def test_slips_people_make_cost_less_than_other_edits():
     assert Neighbours({"trung": 5}).near("chung") == {"trung": CONFUSION}  # ch for tr
 
 
+def test_words_longer_than_a_syllable_are_found_one_edit_away():
+    words = {"jacksonville": 4, "jackson": 9, "california": 6, "harvard": 5, "huguenot": 3, "tanaghrisson": 2,
+             "jacksonvilles": 1}
+    neighbours = Neighbours(words)
+    assert neighbours.near("jacskonville") == {"jacksonville": EDIT}  # two letters swapped in the first half
+    assert neighbours.near("cailfornia") == {"california": EDIT}
+    assert neighbours.near("uguenot") == {"huguenot": EDIT}  # the first letter dropped
+    assert neighbours.near("atnaghrisson") == {"tanaghrisson": EDIT}
+    assert neighbours.near("californiq") == {"california": NEAR_KEY}  # q is beside a
+    assert neighbours.near("hardvard") == {"harvard": EDIT}  # one letter too many, to a 7-letter word
+    assert neighbours.near("jacksonvillez") == {"jacksonville": EDIT}  # not "jacksonvilles", in one document
+    assert neighbours.near("jaksonvilla") == {}  # two edits
+
+
 def test_a_cut_is_into_syllables_not_letters():
     documents = {"tp": 50, "hcm": 50, "t": 40, "o": 30, "tat": 30, "ha": 90, "noi": 90}
     pairs = {("ha", "noi"): 80, ("tat", "o"): 20, ("t", "o"): 30}
