@@ -188,8 +188,7 @@ def restore(view, text: str) -> Restored | None:
     parts, cursor = [], 0
     for found, form, before in zip(matches, accented, exact):
         typed = found.group()
-        parts += [text[cursor:found.start()],
-                  typed if form == before else form.capitalize() if typed[:1].isupper() else form]
+        parts += [text[cursor:found.start()], typed if form == before else _case_as(typed, form)]
         cursor = found.end()
     restored = ("".join(parts) + text[cursor:]).strip()
     return Restored(restored, parse(restored))
@@ -350,6 +349,9 @@ def _as_typed(typed: str, pieces: list[str]) -> list[str]:
 
 
 def _case_as(typed: str, word: str) -> str:
+    """``word`` in the case of ``typed``: capitalised, or all capitals for an abbreviation ("DH" -> "ĐH")."""
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
     return word.capitalize() if typed[:1].isupper() else word
 
 

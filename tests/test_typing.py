@@ -25,6 +25,7 @@ NEWS = {
     "mk-2": ("Mua sắm online", "Người tiêu dùng mua sắm online nhiều hơn."),
     "ub-1": ("Tỉnh họp thường kỳ", "Ủy ban nhân dân tỉnh Lạng Sơn họp phiên thường kỳ."),
     "ub-2": ("Huyện ra quyết định", "UBND huyện Lục Nam ban hành quyết định mới."),
+    "hd-1": ("Kỳ họp HĐND", "HĐND tỉnh Bắc Giang khai mạc kỳ họp thứ năm."),
 }
 # Hà Nội written as the name it is, far more often than "Hanoi"
 NEWS |= {f"fl-{n}": ("Tin thể thao Mỹ", f"Đội bóng Jacksonville thắng trận thứ {n} tại Florida.") for n in (1, 2)}
@@ -156,6 +157,12 @@ def test_abbreviations_find_their_full_names_and_back(engine):
     assert "<mark>UBND</mark>" in next(h for h in full.hits if h.id == "ub-2.txt").snippet
     assert short.suggestion is None  # an abbreviation is typed right
     assert engine.search("UBND", verbatim=True).expansions == []
+
+
+def test_an_abbreviation_typed_without_accents_keeps_its_capitals_in_the_suggestion(engine):
+    results = engine.search("HDND tinh")
+    assert (results.suggestion, results.suggestion_kind) == ("HĐND tỉnh", "accents")
+    assert ids(results)[0] == "hd-1"
 
 
 def test_unaccented_lowercase_words_are_not_read_as_a_name_they_may_not_be(engine):
