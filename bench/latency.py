@@ -4,7 +4,10 @@
 
 Queries: the eval-dev questions (xquad-vi, accented and unaccented, ~13 words),
 and one- and two-word queries drawn from the same questions (accented and
-folded, seeded so every run sends the same ones).  After a warm-up with
+folded, seeded so every run sends the same ones).  First, from the moment the
+server answers /healthz, one client sends questions for 60 s (the first minute,
+while the server warms its caches); the same questions are sent again at the
+end, warm, and the two p99s are compared.  Then, after a warm-up with
 other queries and 30 s for the server's background cache warming, prints p50/p95/p99 per
 kind at 1 client, then throughput and latency at 8 concurrent clients,
 errors (must be 0) and the server's memory.  Without --index it builds (once,
@@ -27,6 +30,7 @@ from indexer.text import fold  # noqa: E402
 
 TIMKIEM = str(Path(sys.executable).parent / "timkiem")
 SETTLE_SECONDS = 30
+FIRST_MINUTE_SECONDS = 60
 
 
 def short_queries(questions: list[str], words: int, count: int, seed: int) -> list[str]:
@@ -68,7 +72,11 @@ def main() -> int:
     }
     mixed = [query for group in zip(*kinds.values()) for query in group]
     errors = 0
+    # The first minute's questions are none of the measured or warm-up ones, so it reads their postings cold.
+    first_minute_questions = questions[args.requests:-200]
     with RunningServer(args.index) as server:
+        cold, failed, _ = drive(server.port, first_minute_questions, clients=1, seconds=FIRST_MINUTE_SECONDS)
+        errors += failed
         # Warm up with other queries: loads per-generation data (lengths, vocabulary, facets) and the
         # postings of common words, as a server in use has them, without pre-reading the measured queries.
         warm_up = questions[-200:] + short_queries(questions, 1, 100, seed=3) + short_queries(questions, 2, 100, seed=4)
@@ -85,6 +93,11 @@ def main() -> int:
         latencies, failed, wall = drive(server.port, mixed, clients=8, seconds=args.seconds)
         errors += failed
         print(f"8 clients, {wall:.0f} s: {len(latencies) / wall:.1f} requests/s, {summary(latencies)}")
+        warm, failed, _ = drive(server.port, first_minute_questions, clients=1, requests=len(cold))
+        errors += failed
+        print(f"first {FIRST_MINUTE_SECONDS} s after start, 1 client, questions ({len(cold)}): {summary(cold)}; "
+              f"the same questions warm: {summary(warm)}; "
+              f"p99 first minute / warm: {percentile(cold, 0.99) / percentile(warm, 0.99):.2f}x")
         print(f"errors: {errors}; server memory at the end: {memory(server)}")
     return 0 if errors == 0 else 1
 
