@@ -134,13 +134,14 @@ class Neighbours:
 
     def __init__(self, documents: dict[str, int]):
         """``documents``: folded word -> documents holding it."""
-        known = [word for word, count in documents.items() if count >= MIN_DOCUMENTS and word.isalpha()]
-        self.documents = {word: documents[word] for word in known if len(word) <= MAX_LETTERS}
+        self.documents = {word: count for word, count in documents.items()
+                          if count >= MIN_DOCUMENTS and word.isalpha() and len(word) <= MAX_LETTERS}
         self._by_delete: dict[str, list[str]] = defaultdict(list)
         for word in self.documents:
             for deleted in _deletes(word):
                 self._by_delete[deleted].append(word)
-        self._long = sorted(word for word in known if len(word) > MAX_LETTERS)
+        # A long word one edit from another is hardly a coincidence: one document is enough.
+        self._long = sorted(word for word in documents if len(word) > MAX_LETTERS and word.isalpha())
         self._long_reversed = sorted(word[::-1] for word in self._long)
 
     def near(self, typed: str) -> dict[str, float]:
