@@ -86,10 +86,14 @@ class PostingsByTerm:
     turns them into the segment's postings of that field
     (spellings.SegmentSpellings)."""
 
-    def __init__(self, gathered: dict[str, type]):
-        # field -> term (UTF-8) -> (document numbers, weights, encoded values)
-        self.fields: dict[str, dict[bytes, tuple[list, list, list]]] = {}
+    def __init__(self, gathered: dict[str, type], valueless: frozenset[str] = frozenset()):
+        """``valueless``: fields whose postings' values are not written (compact tables without
+        values): a value object per posting was most of a build's memory."""
+        # field -> term (UTF-8) -> (document numbers, weights, encoded values or None); numbers
+        # and weights as machine arrays (the codec writes weights as 32-bit floats anyway)
+        self.fields: dict[str, dict[bytes, tuple[array, array, list | None]]] = {}
         self.gathered = {name: make() for name, make in gathered.items()}
+        self.valueless = valueless
 
     def add(self, item) -> None:
         field, term, docnum, weight, value = item
@@ -102,10 +106,11 @@ class PostingsByTerm:
             terms = self.fields[field] = {}
         postings = terms.get(term)
         if postings is None:
-            postings = terms[term] = ([], [], [])
+            postings = terms[term] = (array("I"), array("f"), None if field in self.valueless else [])
         postings[0].append(docnum)
         postings[1].append(weight)
-        postings[2].append(value)
+        if postings[2] is not None:
+            postings[2].append(value)
 
     def field_names(self) -> list[str]:
         return sorted(set(self.fields) | {name for name, gatherer in self.gathered.items() if gatherer})
@@ -131,7 +136,9 @@ class TermSegmentWriter(SegmentWriter):
 
     def __init__(self, *args, gathered: dict[str, type], **kwargs):
         super().__init__(*args, **kwargs)
-        self.pool = PostingsByTerm(gathered)
+        valueless = frozenset(name for name, with_values in self.codec.compact_fields(self.schema).items()
+                              if not with_values)
+        self.pool = PostingsByTerm(gathered, valueless)
 
     def _flush_segment(self):
         self.perdocwriter.close()
