@@ -38,7 +38,7 @@ from array import array
 import numpy as np
 from whoosh.codec.whoosh3 import W3PostingsWriter, W3TermInfo, W3TermsReader
 from whoosh.filedb.compound import CompoundStorage
-from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filestore import FileStorage, OverlayStorage
 from whoosh.index import TOC, clean_files
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
@@ -259,6 +259,8 @@ _tables_lock = threading.Lock()
 
 
 def _shared_tables(storage, name: str) -> CompactTables:
+    if isinstance(storage, OverlayStorage):  # a compound segment's reader: its parts, then the folder
+        return _shared_tables(storage.a if storage.a.file_exists(name) else storage.b, name)
     if isinstance(storage, CompoundStorage):
         if storage._source is not None:  # Whoosh mapped the segment itself
             offset, length = storage.range(name)
@@ -266,7 +268,7 @@ def _shared_tables(storage, name: str) -> CompactTables:
         path, (offset, length) = storage._file.file.name, storage.range(name)
     elif isinstance(storage, FileStorage):
         path, offset, length = storage._fpath(name), 0, storage.file_length(name)
-    else:  # a writer's storage (Whoosh's OverlayStorage), for the moment of a deletion
+    else:  # a writer's own storage, for the moment of a deletion
         with storage.open_file(name) as file:
             return CompactTables(file.read())
     key = (os.path.realpath(path), offset)
