@@ -192,6 +192,8 @@ def write_share(generation: Path, documents: Iterable[Document], options: IndexO
         for document in documents:
             try:
                 analysed = fields_of(document, options)
+            except (OSError, MemoryError):  # the machine's fault (disk full, no memory), not the text's
+                raise
             except Exception as error:  # noqa: BLE001 - reported with the document, which is skipped
                 failed.append(Problem(document.id, None, f"could not be analysed ({type(error).__name__}: "
                                                          f"{' '.join(str(error).split())})"))
