@@ -70,7 +70,7 @@ class CompactWriter:
         def flush():
             heads.append(block[0][0])
             term_blocks.append(zlib.compress(b"".join(term for term, _ in block), LEVEL))
-            # The whole block at once: numpy's per-call cost, paid per term, was a tenth of a build.
+            # The whole block at once: numpy's per-call cost, paid per term, dominated writing the tables.
             ids = np.fromiter(itertools.chain.from_iterable(postings[0] for _, postings in block), dtype=np.int64)
             weights = np.fromiter(itertools.chain.from_iterable(postings[1] for _, postings in block),
                                   dtype=np.float32, count=len(ids))

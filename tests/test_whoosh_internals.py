@@ -177,7 +177,7 @@ def test_fields_without_positions_are_kept_in_compact_tables(seed_index):
 
 def test_every_thread_of_a_process_reads_one_mapping_of_a_segments_tables(seed_index):
     """Each waitress thread has its own searcher; their compact tables must be one memory map per
-    segment, not a copy read per searcher (on corpus-large that copy was 300 MB a thread)."""
+    segment, not a copy read per searcher (a server's memory grew by the tables with every thread)."""
     import threading
 
     from indexer.whoosh_internals import compact_table
