@@ -1,10 +1,11 @@
 """Rebuilding the index: corpus -> analysed documents -> a new generation.
 
 Segmentation (pyvi) and Whoosh's writer cost about the same, and neither
-parallelises inside one process.  So each worker process takes a contiguous
-share of the documents, analyses them and writes them as Whoosh segments of
-its own (a new one every few MB of text); the parent then lists the segments
-in the index's table of contents.  Nothing is merged: the search side reads
+parallelises inside one process.  So the documents are cut into contiguous
+shares of a segment's text at most (a few MB), and a worker process per core
+takes one share after another, analyses it and writes it as a Whoosh segment
+of its own; the parent then lists the segments in the index's table of
+contents, in corpus order.  Nothing is merged: the search side reads
 across segments, and Whoosh's serial merge at commit was a third of a naive
 build's time.
 
@@ -21,6 +22,7 @@ import signal
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from math import ceil
 from multiprocessing import connection
 from pathlib import Path
 from typing import Callable, Iterable
@@ -133,14 +135,13 @@ def write_segments(generation: Path, selection: Selection, options: IndexOptions
     if cluster is not None and len(selection):
         written = cluster.write_segments(generation, selection, options, progress)
     else:
-        shares = balanced_shares([entry.size for entry in selection.entries],
-                                 workers if len(selection) >= PARALLEL_FROM else 1)
+        shares = shares_of(selection, workers) if len(selection) >= PARALLEL_FROM else [(0, len(selection))]
         if len(shares) == 1:
             done = itertools.count(1)
             written = [write_share(generation, selection.documents(0, len(selection)), options,
                                    lambda: progress and progress(next(done), len(selection)))]
         else:
-            written = _write_in_parallel(generation, selection, shares, options, progress)
+            written = _write_in_parallel(generation, selection, shares, options, workers, progress)
     segments = [segment for share_segments, _ in written for segment in share_segments]
     failed = [problem for _, share_failed in written for problem in share_failed]
     if len(failed) > max(FAILURES_TOLERATED, FAILED_SHARE_TOLERATED * len(selection)):
@@ -153,14 +154,29 @@ def _too_many(failed: list[Problem], documents: int) -> AnalysisFailed:
                           "nothing was published, the live index is unchanged")
 
 
-def balanced_shares(text_sizes: list[int], parts: int) -> list[tuple[int, int]]:
-    """``parts`` contiguous (start, end) ranges of about equal text length, so that the
-    workers finish together and document numbers follow the corpus order."""
+def shares_of(selection: Selection, at_least: int) -> list[tuple[int, int]]:
+    """The selection cut into contiguous (start, end) shares by text length: at least
+    ``at_least`` (the workers) of about equal length, and none with more than a segment's text
+    (SEGMENT_CHARS).  Workers take the next share as they finish one (text length is a rough
+    measure of the work: with one share per worker, one of them worked alone for much of a
+    large build), and when there are more shares than workers the last ``at_least`` are cut
+    in two, so that whoever takes the last one is not long alone.  Document numbers follow
+    the corpus order."""
+    text = sum(entry.size for entry in selection.entries)
+    parts = min(len(selection), max(at_least, ceil(text / SEGMENT_CHARS)))
+    lengths = [1.0] * parts if parts <= at_least else [1.0] * (parts - at_least) + [0.5] * (2 * at_least)
+    return _cut([entry.size for entry in selection.entries], lengths)
+
+
+def _cut(text_sizes: list[int], lengths: list[float]) -> list[tuple[int, int]]:
+    """Contiguous (start, end) ranges whose text lengths are in the proportions of ``lengths``."""
     sizes = [size + 200 for size in text_sizes]  # + per-document overhead
-    total, bounds, running = sum(sizes), [0], 0
+    total, whole = sum(sizes), sum(lengths)
+    ends = list(itertools.accumulate(length * total / whole for length in lengths))[:-1]
+    bounds, running = [0], 0
     for number, size in enumerate(sizes):
         running += size
-        if running >= total * len(bounds) / parts and len(bounds) < parts:
+        if len(bounds) <= len(ends) and running >= ends[len(bounds) - 1]:
             bounds.append(number + 1)
     bounds.append(len(sizes))
     return [(start, end) for start, end in zip(bounds, bounds[1:]) if end > start] or [(0, 0)]
@@ -228,37 +244,44 @@ class WorkerDied(RuntimeError):
     """A worker process ended without finishing its share (killed, by the out-of-memory killer say)."""
 
 
-def _write_in_parallel(generation, selection: Selection, shares, options: IndexOptions, progress):
-    """write_share's results, share by share: one forked process per share, each sending its
-    result (or its exception) back through a pipe.  A worker that dies (SIGKILL) closes its
-    pipe, which ends the build at once; multiprocessing.Pool would have waited for its share
-    for ever."""
+def _write_in_parallel(generation, selection: Selection, shares, options: IndexOptions, workers: int, progress):
+    """write_share's results, share by share: a forked process per share, ``workers`` at a
+    time, each sending its result (or its exception) back through a pipe.  A worker that dies
+    (SIGKILL) closes its pipe, which ends the build at once; multiprocessing.Pool would have
+    waited for its share for ever."""
     context = multiprocessing.get_context("fork")  # the workers share the loaded pyvi model too
     counter = context.Value("q", 0)
     _job.update(generation=generation, selection=selection, options=options, counter=counter)
-    workers: dict = {}  # receiving end of each worker's pipe -> the worker
-    results: dict = {}
+    waiting = list(enumerate(shares))[::-1]  # popped from the end: in corpus order
+    running: dict = {}  # receiving end of each running worker's pipe -> (share number, the worker)
+    results: dict = {}  # share number -> its result
     try:
-        for share in shares:
-            receiver, sender = context.Pipe(duplex=False)
-            worker = context.Process(target=_run_share, args=(share, sender), daemon=True)
-            worker.start()
-            sender.close()
-            workers[receiver] = worker
-        while len(results) < len(workers):
-            for receiver in connection.wait([r for r in workers if r not in results], timeout=0.2):
-                results[receiver] = _outcome(receiver, workers[receiver])
+        while waiting or running:
+            while waiting and len(running) < workers:
+                number, share = waiting.pop()
+                receiver, sender = context.Pipe(duplex=False)
+                worker = context.Process(target=_run_share, args=(share, sender), daemon=True)
+                worker.start()
+                sender.close()
+                running[receiver] = (number, worker)
+            for receiver in connection.wait(list(running), timeout=0.2):
+                number, worker = running.pop(receiver)
+                try:
+                    results[number] = _outcome(receiver, worker)
+                finally:
+                    receiver.close()
+                    worker.join()
             if progress:
                 progress(min(counter.value, len(selection) - 1), len(selection))
     finally:
         _job.clear()
-        for worker in workers.values():
+        for _, worker in running.values():
             if worker.is_alive():
                 worker.kill()
             worker.join()
     if progress:
         progress(len(selection), len(selection))
-    return [results[receiver] for receiver in workers]
+    return [results[number] for number in range(len(shares))]
 
 
 def _run_share(share: tuple[int, int], sender) -> None:

@@ -28,13 +28,12 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from hashlib import blake2b
-from math import ceil
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
 from indexer import semantic
-from indexer.build import SEGMENT_CHARS, Progress, balanced_shares, write_share
+from indexer.build import Progress, shares_of, write_share
 from indexer.corpus import Problem
 from indexer.schema import IndexOptions, build_schema
 from indexer.selection import CorpusChanged, Selection
@@ -88,9 +87,7 @@ class Cluster:
         selection = Selection(Path(selection.corpus_dir).resolve(), selection.entries)
         self._check_workers(selection, generation, options)
         threads = sum(self.client.nthreads().values())
-        text = sum(entry.size for entry in selection.entries)
-        parts = min(len(selection), max(SHARES_PER_THREAD * threads, ceil(text / SEGMENT_CHARS)))
-        shares = balanced_shares([entry.size for entry in selection.entries], parts)
+        shares = shares_of(selection, SHARES_PER_THREAD * threads)
         return _ShareRun(self, generation, selection, options, shares, progress,
                          IN_FLIGHT_PER_THREAD * threads).run()
 

@@ -46,6 +46,37 @@ def test_parallel_workers_index_the_same_as_one_process(tmp_path):
         assert [(h.id, h.score) for h in a.hits] == [(h.id, h.score) for h in b.hits]
 
 
+def test_workers_take_share_after_share_and_keep_the_corpus_order(tmp_path, monkeypatch):
+    """A large corpus is cut into more shares than workers, each a segment: whichever worker is
+    free takes the next, and the index still numbers documents in corpus order."""
+    texts = {f"{i:03}.txt": f"Bài {i}\n" + "Công nghiệp số ở Bắc Giang và hoà bình. " * (1 + i % 7) for i in range(90)}
+    corpus = write_corpus(tmp_path / "c", texts)
+    one = rebuild(corpus, tmp_path / "one", workers=1)
+    monkeypatch.setattr(build, "SEGMENT_CHARS", 1_500)  # read by the forked workers too
+    two = rebuild(corpus, tmp_path / "two", workers=2)
+    index = FileStorage(str(tmp_path / "two" / two.generation)).open_index()
+    assert len(index._segments()) > 6  # far more shares than the 2 workers
+    with index.searcher() as searcher:
+        assert [searcher.stored_fields(n)["id"] for n in range(90)] == sorted(texts)
+    for query in ("cong nghiep", '"Bắc Giang"', "Bài 55"):
+        a, b = SearchEngine(tmp_path / "one").search(query), SearchEngine(tmp_path / "two").search(query)
+        assert [(h.id, round(h.score, 6)) for h in a.hits] == [(h.id, round(h.score, 6)) for h in b.hits]
+
+
+def test_shares_cover_the_corpus_in_order_with_a_segment_of_text_at_most(tmp_path, monkeypatch):
+    texts = {f"{i:03}.txt": "Bài\n" + "chữ " * (20 + 5 * (i % 4)) for i in range(200)}
+    selection = Selection(write_corpus(tmp_path / "c", texts), scan(tmp_path / "c", []))
+    sizes = [entry.size for entry in selection.entries]
+    assert build.shares_of(selection, 2) in ([(0, 100), (100, 200)], [(0, 101), (101, 200)])  # small: one a worker
+    monkeypatch.setattr(build, "SEGMENT_CHARS", 1_000)
+    shares = build.shares_of(selection, 2)
+    assert [start for start, _ in shares] == [0] + [end for _, end in shares[:-1]] and shares[-1][1] == 200
+    assert len(shares) >= sum(sizes) / 1_000
+    assert all(sum(sizes[start:end - 1]) <= 1_000 for start, end in shares)  # the last document may pass the bound
+    text = [sum(sizes[start:end]) for start, end in shares]
+    assert max(text[-2:]) < 0.75 * min(text[:-4])  # the last share of each worker is a short one
+
+
 def test_crash_half_way_leaves_the_previous_index_serving(tmp_path, monkeypatch):
     index_dir = tmp_path / "index"
     rebuild(SEED_CORPUS, index_dir, workers=1)
