@@ -6,6 +6,9 @@
   folding, the exact terms), most of an index's terms, in a compact table per
   segment rather than Whoosh's term file (compact.py; ``compact_fields``);
   segments written before it have none and read as before.
+- The fields with positions (the folded text) in Whoosh's format, and their
+  document numbers and weights once more in the compact table, for scoring
+  (``scoring_copies``).
 - No per-block length statistics: Whoosh reads every posting's document
   length back from disk to record the shortest and longest document of each
   block, which only its own block-skipping scorers use.  timkiem scores with
@@ -15,7 +18,7 @@ Segments pickle their codec by import path: keep this module and class name.
 """
 
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.formats import Frequency
+from whoosh.formats import Frequency, Positions
 
 from indexer.schema import SpellingCounts
 from indexer.whoosh_internals import InliningPostingsWriter, terms_reader
@@ -31,6 +34,12 @@ class TimkiemCodec(W3Codec):
         weight) and the pairs' spellings.  Document ids and metadata stay Whoosh's."""
         return {name: isinstance(field.format, SpellingCounts) for name, field in schema.items()
                 if type(field.format) in (Frequency, SpellingCounts) and field.format.field_boost == 1}
+
+    @staticmethod
+    def scoring_copies(schema) -> set[str]:
+        """The fields with positions, whose document numbers and weights the compact table
+        also holds: scoring reads those without unpickling the positions."""
+        return {name for name, field in schema.items() if isinstance(field.format, Positions)}
 
     def terms_reader(self, storage, segment):
         return terms_reader(self, storage, segment)

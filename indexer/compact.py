@@ -16,7 +16,13 @@ segment), per field:
   compressed, and likewise its values.
 
 Finding a term costs one bisection and one block of texts decompressed; its
-postings, one block decompressed into numpy arrays.  ``codec.TimkiemCodec``
+postings, one block decompressed into numpy arrays.
+
+The fields with positions (the folded text, for phrases) stay in Whoosh's
+format, whose blocks pickle each posting's positions: reading a common word's
+postings there unpickled them all, and made the first searches after a start
+ten times slower than once they are cached.  Their document numbers and
+weights are kept here too, as scoring copies: scoring reads those.  ``codec.TimkiemCodec``
 writes and opens the file; Whoosh's look-ups (``term_info``, ``postings``,
 ``doc_frequency``) and term iteration answer from it (whoosh_internals.CompactTermsReader).
 """
@@ -54,6 +60,7 @@ class CompactWriter:
         self._file = dbfile
         self._docs = np.uint16 if doc_count <= np.iinfo(np.uint16).max + 1 else np.uint32
         self._fields: dict[str, dict] = {}
+        self._copies: dict[str, dict] = {}
         dbfile.write(MAGIC)
 
     def _section(self, data: bytes) -> tuple[int, int]:
@@ -61,8 +68,9 @@ class CompactWriter:
         self._file.write(data)
         return start, len(data)
 
-    def add_field(self, name: str, postings: Postings, with_values: bool) -> None:
-        """All of a field's terms and postings in this segment, in term order."""
+    def add_field(self, name: str, postings: Postings, with_values: bool, scoring_copy: bool = False) -> None:
+        """All of a field's terms and postings in this segment, in term order; with
+        ``scoring_copy``, those of a field Whoosh keeps too (with its positions), for scoring."""
         lengths, counts, value_lengths, heads = [], [], [], []
         term_blocks, posting_blocks, value_blocks, weight_codes = [], [], [], []
         block: list = []
@@ -112,11 +120,13 @@ class CompactWriter:
             sections[kind + "_ends"] = np.cumsum([len(b) for b in blocks], dtype=np.uint64).tobytes()
         if with_values:
             sections["value_lengths"] = np.asarray(value_lengths, dtype=np.uint32).tobytes()
-        self._fields[name] = {"terms": len(lengths), "values": with_values,
-                              "sections": {kind: self._section(data) for kind, data in sections.items()}}
+        (self._copies if scoring_copy else self._fields)[name] = {
+            "terms": len(lengths), "values": with_values,
+            "sections": {kind: self._section(data) for kind, data in sections.items()}}
 
     def close(self) -> None:
-        directory = pickle.dumps({"docs": np.dtype(self._docs).str, "fields": self._fields}, protocol=4)
+        directory = pickle.dumps({"docs": np.dtype(self._docs).str, "fields": self._fields, "copies": self._copies},
+                                 protocol=4)
         start, _ = self._section(directory)
         self._file.write(start.to_bytes(8, "little") + MAGIC)
         self._file.close()
@@ -230,7 +240,8 @@ class CompactField:
 
 
 class CompactTables:
-    """The compact tables of one segment: ``buffer`` holds the whole ``.cpt`` file."""
+    """The compact tables of one segment: ``buffer`` holds the whole ``.cpt`` file.  ``fields``:
+    the fields kept here only; ``copies``: the scoring copies of fields Whoosh keeps."""
 
     def __init__(self, buffer):
         if bytes(buffer[:4]) != MAGIC or bytes(buffer[-4:]) != MAGIC:
@@ -239,6 +250,9 @@ class CompactTables:
         directory = pickle.loads(bytes(buffer[start:len(buffer) - 12]))
         docs = np.dtype(directory["docs"])
         self.fields = {name: CompactField(buffer, docs, spec) for name, spec in directory["fields"].items()}
+        self.copies = {name: CompactField(buffer, docs, spec) for name, spec in directory.get("copies", {}).items()}
 
     def bytes_by_field(self) -> dict[str, dict[str, int]]:
-        return {name: table.section_bytes() for name, table in self.fields.items()}
+        """Per field, and per scoring copy as "FIELD (scoring copy)"."""
+        return {**{name: table.section_bytes() for name, table in self.fields.items()},
+                **{f"{name} (scoring copy)": table.section_bytes() for name, table in self.copies.items()}}

@@ -144,12 +144,15 @@ class TermSegmentWriter(SegmentWriter):
         self.perdocwriter.close()
         writer, tables = self.fieldwriter, None
         compact = self.codec.compact_fields(self.schema)
+        copied = self.codec.scoring_copies(self.schema)
         for name in self.pool.field_names():  # Whoosh's order: by field, then term
-            if name in compact:
+            if name in compact or name in copied:
                 if tables is None:
                     tables = CompactWriter(self.newsegment.create_file(self.storage, EXTENSION), self.doc_count())
-                tables.add_field(name, self.pool.sorted_postings(name), compact[name])
-                continue
+                if name in compact:
+                    tables.add_field(name, self.pool.sorted_postings(name), compact[name])
+                    continue
+                tables.add_field(name, self.pool.sorted_postings(name), False, scoring_copy=True)
             writer.start_field(name, self.schema[name])
             for term, postings in self.pool.sorted_postings(name):
                 writer.start_term(term)
@@ -169,6 +172,7 @@ class CompactTermsReader(W3TermsReader):
         super().__init__(codec, dbfile, length, postfile)
         self.tables = tables  # held: the process's shared tables live as long as a reader needs them
         self.compact = tables.fields if tables is not None else {}  # field -> compact.CompactField
+        self.copies = tables.copies if tables is not None else {}  # a positional field -> its scoring copy
 
     def _find(self, fieldname: str, tbytes: bytes):
         """(table, term number) of a compact field's term (KeyError when absent)."""
@@ -294,6 +298,12 @@ def compact_table(segment_reader, field: str):
     return getattr(segment_reader._terms, "compact", {}).get(field)
 
 
+def scoring_copy(segment_reader, field: str):
+    """The segment's copy of a positional field's document numbers and weights
+    (compact.CompactField), or None (another field, or a segment written before them)."""
+    return getattr(segment_reader._terms, "copies", {}).get(field)
+
+
 class WorkerStorage(FileStorage):
     """Whoosh names a writer's temporary folder after the index only: one per process here."""
 
@@ -334,14 +344,14 @@ def segments_without(ix, removed_ids: list[str]) -> list:
 
 def read_postings(searcher, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
     """All postings of a term across the index's segments (deleted documents included):
-    (document numbers, weights), read a block at a time, or from the term's entry when
-    its list is inlined."""
+    (document numbers, weights), from the compact table or scoring copy of each segment that
+    has one, else read a block at a time, or from the term's entry when its list is inlined."""
     ids, weights = [], []
     if field not in searcher.schema:
         return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
     tbytes = term.encode("utf-8")
     for reader, offset in searcher.reader().leaf_readers():
-        table = compact_table(reader, field)
+        table = compact_table(reader, field) or scoring_copy(reader, field)
         if table is not None:
             number = table.find(tbytes)
             if number is not None:

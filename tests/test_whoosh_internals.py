@@ -175,6 +175,24 @@ def test_fields_without_positions_are_kept_in_compact_tables(seed_index):
         assert not reader.schema["body"].format.supports("positions")
 
 
+def test_the_folded_fields_are_scored_from_a_faithful_copy(seed_index):
+    """The fields with positions stay Whoosh's, for phrases; scoring reads their document
+    numbers and weights from a copy in the compact table, which must hold every term alike."""
+    from indexer.whoosh_internals import scoring_copy
+
+    searcher = LiveIndex(seed_index).view().searcher
+    for reader, _ in searcher.reader().leaf_readers():
+        for field in ("title_f", "body_f"):
+            copy = scoring_copy(reader, field)
+            terms = list(reader.lexicon(field))
+            assert copy is not None and copy.term_count == len(terms) > 0
+            for term in terms:
+                matcher = reader.postings(field, term)
+                ids, weights = copy.postings(copy.find(term))
+                assert list(zip(ids.tolist(), weights.tolist())) == [(i, w) for i, w in matcher.items_as("weight")]
+        assert scoring_copy(reader, "body") is None  # kept in the compact table only
+
+
 def test_every_thread_of_a_process_reads_one_mapping_of_a_segments_tables(seed_index):
     """Each waitress thread has its own searcher; their compact tables must be one memory map per
     segment, not a copy read per searcher (a server's memory grew by the tables with every thread)."""
