@@ -262,6 +262,8 @@ def _correction(view, typed: str, folded: list[str], number: int, first: bool) -
     context = _Context(view, folded, number)
     if known > RARE:
         return _doubted(view, typed, word, known, context, first)
+    if not known and (pieces := _case_cut(view, typed)):
+        return Correction(typed, " ".join(pieces), SPLIT, keep_typed=False)
     # A capitalised word may be a name: one the index knows, however rarely, is not corrected
     # (only cut, as "Hanoi" is); one it has never seen is searched as typed too when it is
     # inside the query, and cut only where its syllables stand together often.
@@ -289,6 +291,23 @@ def _doubted(view, typed: str, word: str, known: int, context: _Context, first: 
         return None
     option = _typo_option(view, typed, word, context, DOUBT_RATIO * known, fits_better_than=alone)
     return Correction(typed, option[2], TYPO, keep_typed=True) if option else None
+
+
+def _case_cut(view, typed: str) -> list[str] | None:
+    """``typed`` cut where its case says two words were run together, if the index knows every
+    piece: before a capital that follows a small letter (``theoJacksonville``), after capitals
+    that a small letter follows (``UBNDtỉnh``); None for no such cut.  The case is the user's
+    own word boundary: no need for the pieces to have been seen side by side, nor to be
+    syllables (names are longer)."""
+    cuts = [0] + [at for at in range(1, len(typed))
+                  if (typed[at - 1].islower() and typed[at].isupper())
+                  or (at > 1 and typed[at - 2].isupper() and typed[at - 1].isupper() and typed[at].islower())]
+    if len(cuts) == 1:
+        return None
+    pieces = [typed[start:end] for start, end in zip(cuts, cuts[1:] + [len(typed)])]
+    if any(len(piece) < 2 or not view.knows("body" + FOLDED_SUFFIX, fold(piece.lower())) for piece in pieces):
+        return None
+    return pieces
 
 
 def _split_option(view, typed: str, word: str, known: int, context: _Context):

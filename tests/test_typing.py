@@ -80,6 +80,21 @@ def test_a_name_written_as_one_word_and_as_syllables_find_each_other(engine):
     assert results.corrections == []  # nothing was searched in its place
 
 
+@pytest.mark.parametrize("typed, meant, found", [("độiJacksonville", "đội Jacksonville", "fl-1"),
+                                                 ("UBNDhuyện", "UBND huyện", "ub-2")])
+def test_words_run_together_are_cut_where_the_case_changes(engine, typed, meant, found):
+    """A name or an abbreviation typed against its neighbour: the capitals mark the cut, even
+    for a name longer than any syllable."""
+    results = engine.search(typed)
+    assert (results.suggestion, results.suggestion_kind) == (meant, "split")
+    assert found in ids(results)[:2]
+
+
+def test_a_cut_by_case_needs_every_piece_known(engine):
+    results = engine.search("độiJacksonvillx")
+    assert results.suggestion_kind != "split" and results.total == 0
+
+
 @pytest.mark.parametrize("typed", ["giang mai", "online", "marketing online", '"thuogn mai"'])
 def test_what_is_not_corrected(engine, typed):
     """Words the index knows, foreign words it knows and quoted phrases stay as typed."""
