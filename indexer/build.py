@@ -42,6 +42,7 @@ from indexer.whoosh_internals import close_segment, commit_segments, segment_wri
 Progress = Callable[..., None]
 PARALLEL_FROM = 50  # documents; fewer are not worth starting processes for
 SEGMENT_CHARS = 8_000_000  # text per segment: about 2,700 news articles, 650 MB of postings in memory
+DOCUMENT_COST = 200  # characters' worth of work a document costs beyond its text
 PR_SET_PDEATHSIG = 1
 # Documents whose analysis fails are skipped and reported, unless so many fail that the
 # analysis itself is broken: then the build stops, and the live index serves on.
@@ -155,30 +156,32 @@ def _too_many(failed: list[Problem], documents: int) -> AnalysisFailed:
 
 
 def shares_of(selection: Selection, at_least: int) -> list[tuple[int, int]]:
-    """The selection cut into contiguous (start, end) shares by text length: at least
-    ``at_least`` (the workers) of about equal length, and none with more than a segment's text
-    (SEGMENT_CHARS).  Workers take the next share as they finish one (text length is a rough
-    measure of the work: with one share per worker, one of them worked alone for much of a
-    large build), and when there are more shares than workers the last ``at_least`` are cut
-    in two, so that whoever takes the last one is not long alone.  Document numbers follow
-    the corpus order."""
-    text = sum(entry.size for entry in selection.entries)
-    parts = min(len(selection), max(at_least, ceil(text / SEGMENT_CHARS)))
-    lengths = [1.0] * parts if parts <= at_least else [1.0] * (parts - at_least) + [0.5] * (2 * at_least)
-    return _cut([entry.size for entry in selection.entries], lengths)
+    """The selection cut into contiguous (start, end) shares: at least ``at_least`` (the
+    workers), and none with more than a segment's text (SEGMENT_CHARS).  Document numbers
+    follow the corpus order.
+
+    As many shares as workers are balanced by their work (text, and a cost per document).
+    More are cut by text alone, so that each is one segment, and the last ``at_least`` are
+    cut in two: workers take the next share as they finish one, and whoever takes the last
+    is not long alone (with one share per worker, one of them worked alone for much of a
+    large build)."""
+    sizes = [entry.size for entry in selection.entries]
+    parts = min(len(selection), max(at_least, ceil(sum(sizes) / SEGMENT_CHARS)))
+    if parts <= at_least:
+        return _cut([size + DOCUMENT_COST for size in sizes], [1.0] * parts)
+    return _cut(sizes, [1.0] * (parts - at_least) + [0.5] * (2 * at_least))
 
 
-def _cut(text_sizes: list[int], lengths: list[float]) -> list[tuple[int, int]]:
-    """Contiguous (start, end) ranges whose text lengths are in the proportions of ``lengths``."""
-    sizes = [size + 200 for size in text_sizes]  # + per-document overhead
-    total, whole = sum(sizes), sum(lengths)
+def _cut(weights: list[int], lengths: list[float]) -> list[tuple[int, int]]:
+    """Contiguous (start, end) ranges whose summed ``weights`` are in the proportions of ``lengths``."""
+    total, whole = sum(weights), sum(lengths)
     ends = list(itertools.accumulate(length * total / whole for length in lengths))[:-1]
     bounds, running = [0], 0
-    for number, size in enumerate(sizes):
-        running += size
+    for number, weight in enumerate(weights):
+        running += weight
         if len(bounds) <= len(ends) and running >= ends[len(bounds) - 1]:
             bounds.append(number + 1)
-    bounds.append(len(sizes))
+    bounds.append(len(weights))
     return [(start, end) for start, end in zip(bounds, bounds[1:]) if end > start] or [(0, 0)]
 
 
