@@ -109,12 +109,12 @@ def print_table(index_dir: Path, corpus_mb: float | None = None) -> None:
     total = sum(sum(c.values()) - c["positions"] for c in fields.values()) + sum(others.values())
     scale = f" (per corpus MB: total {total / 2**20 / corpus_mb:.2f} MB)" if corpus_mb else ""
     print(f"index bytes per field, MB{scale}:")
-    print(f"  {'field':<16}" + "".join(f"{column:>12}" for column in COLUMNS))
+    print(f"  {'field':<22}" + "".join(f"{column:>12}" for column in COLUMNS))
     for field in sorted(fields, key=lambda name: -sum(fields[name].values())):
-        print(f"  {field:<16}" + "".join(f"{fields[field][column] / 2**20:>12.1f}" for column in COLUMNS))
+        print(f"  {field:<22}" + "".join(f"{fields[field][column] / 2**20:>12.1f}" for column in COLUMNS))
     for kind, size in sorted(others.items(), key=lambda item: -item[1]):
-        print(f"  {'.' + kind + ' files':<16}{size / 2**20:>12.1f}")
-    print(f"  {'total':<16}{total / 2**20:>12.1f}", flush=True)
+        print(f"  {'.' + kind + ' files':<22}{size / 2**20:>12.1f}")
+    print(f"  {'total':<22}{total / 2**20:>12.1f}", flush=True)
 
 
 def main() -> None:
