@@ -21,7 +21,7 @@ postings, one block decompressed into numpy arrays.
 The fields with positions (the folded text, for phrases) stay in Whoosh's
 format, whose blocks pickle each posting's positions: reading a common word's
 postings there unpickled them all, and made the first searches after a start
-ten times slower than once they are cached.  Their document numbers and
+far slower than once their postings are cached.  Their document numbers and
 weights are kept here too, as scoring copies: scoring reads those.  ``codec.TimkiemCodec``
 writes and opens the file; Whoosh's look-ups (``term_info``, ``postings``,
 ``doc_frequency``) and term iteration answer from it (whoosh_internals.CompactTermsReader).

@@ -305,7 +305,7 @@ def _case_cut(view, typed: str) -> list[str] | None:
     if len(cuts) == 1:
         return None
     pieces = [typed[start:end] for start, end in zip(cuts, cuts[1:] + [len(typed)])]
-    if any(len(piece) < 2 or not view.knows("body" + FOLDED_SUFFIX, fold(piece.lower())) for piece in pieces):
+    if any(len(piece) < 2 or not view.knows("body" + FOLDED_SUFFIX, fold(piece)) for piece in pieces):
         return None
     return pieces
 

@@ -146,12 +146,12 @@ class TermSegmentWriter(SegmentWriter):
         compact = self.codec.compact_fields(self.schema)
         copied = self.codec.scoring_copies(self.schema)
         for name in self.pool.field_names():  # Whoosh's order: by field, then term
-            if name in compact or name in copied:
-                if tables is None:
-                    tables = CompactWriter(self.newsegment.create_file(self.storage, EXTENSION), self.doc_count())
-                if name in compact:
-                    tables.add_field(name, self.pool.sorted_postings(name), compact[name])
-                    continue
+            if tables is None and (name in compact or name in copied):
+                tables = CompactWriter(self.newsegment.create_file(self.storage, EXTENSION), self.doc_count())
+            if name in compact:
+                tables.add_field(name, self.pool.sorted_postings(name), compact[name])
+                continue
+            if name in copied:
                 tables.add_field(name, self.pool.sorted_postings(name), False, scoring_copy=True)
             writer.start_field(name, self.schema[name])
             for term, postings in self.pool.sorted_postings(name):
