@@ -52,7 +52,7 @@ def dump(index_dir: Path, output: Path) -> None:
         understood = understand(view, query)
         ranked = []
         if not understood.searched.is_empty():
-            query_plan = plan(understood.searched, view.folding, understood.restored and understood.restored.text,
+            query_plan = plan(understood.searched, view.folding, understood.words_text,
                               understood.alternatives, understood.lowered)
             ranked = match(view, query_plan).best(RESULTS, view.metadata.id_rank)
         found.append({"query": query, "total": results.total, "suggestion": results.suggestion,

@@ -157,8 +157,8 @@ def _too_many(failed: list[Problem], documents: int) -> AnalysisFailed:
 
 def shares_of(selection: Selection, at_least: int) -> list[tuple[int, int]]:
     """The selection cut into contiguous (start, end) shares: at least ``at_least`` (the
-    workers, or more on a cluster), and none with more than a segment's text (SEGMENT_CHARS).  Document numbers
-    follow the corpus order.
+    workers, or more on a cluster), and none with more than a segment's text (SEGMENT_CHARS).
+    Document numbers follow the corpus order.
 
     As many shares as workers are balanced by their work (text, and a cost per document).
     More are cut by text alone, so that each is one segment, and the last ``at_least`` are

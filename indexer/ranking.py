@@ -71,12 +71,14 @@ class Plan:
     excluded: list[Constraint] = field(default_factory=list)  # no result meets these
 
 
-def plan(parsed: ParsedQuery, folding: bool, restored: str | None = None, alternatives: Iterable = (),
+def plan(parsed: ParsedQuery, folding: bool, meant: str | None = None, alternatives: Iterable = (),
          lowered: Collection[int] = ()) -> Plan:
-    """The scoring plan of a query; ``restored`` is an unaccented query with accents put back.
+    """The scoring plan of a query; ``meant`` is the query as the user meant it, where that
+    differs from ``parsed``: accents put back, corrections made (understand.Query.words_text).
 
-    The restored form only lends pyvi its words (pyvi cannot segment
-    unaccented text); as a syllable signal it measured worse than folding.
+    The meant form only lends pyvi its words (pyvi cannot segment
+    unaccented text, nor a word typed wrong); as a syllable signal restored
+    accents measured worse than folding.
     Without folding every syllable is searched exactly as typed.  Each of
     ``alternatives`` (understand.Alternative) is another way to write some plain
     syllables, searched in their clauses with its own weight; plain syllables
@@ -111,7 +113,7 @@ def plan(parsed: ParsedQuery, folding: bool, restored: str | None = None, altern
         if (left, False) in clauses and (right, False) in clauses and left != right:
             clauses[(left, False)].forms += clauses.pop((right, False)).forms
     result.clauses = list(clauses.values())
-    words_text = parsed.plain.text if accented else restored
+    words_text = meant or (parsed.plain.text if accented else None)
     if words_text:
         for word in segment(words_text):
             if len(word.syllables) > 1:

@@ -173,7 +173,7 @@ class SearchEngine:
         results.verbatim, results.not_searched = verbatim, understood.ignored
         parsed = understood.searched
         if not parsed.is_empty():
-            query_plan = plan(parsed, view.folding, understood.restored and understood.restored.text,
+            query_plan = plan(parsed, view.folding, understood.words_text,
                               understood.alternatives, understood.lowered)
             matches = match(view, query_plan, deadline)
             if not len(matches.docnums) and query_plan.phrases:

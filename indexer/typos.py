@@ -4,11 +4,11 @@
 letter dropped, added, changed, or two adjacent letters swapped (Damerau),
 found through the index's syllables with one letter deleted (the "symmetric
 delete" lookup, so a query costs a few dictionary probes, not a scan of the
-vocabulary).  Longer words (names, foreign words: ``Jacskonville``) would
-make that table large, so they are found instead in two sorted lists, of
-the words and of the words reversed: one edit leaves either the first or the
-last (n - 1) // 2 letters of a word of n intact, and the words starting or
-ending with those are few.  The confusions Vietnamese writers make cost less than an edit
+vocabulary).  Longer words (names, foreign words: ``Jacskonville``), and
+names seen in one document only, would make that table large, so they are
+found instead in two sorted lists, of the words and of the words reversed:
+one edit leaves either the first or the last (n - 1) // 2 letters of a word
+of n intact, and the words starting or ending with those are few.  The confusions Vietnamese writers make cost less than an edit
 (``CONFUSIONS``: ngh/ng, ch/tr, s/x, d/gi/r, i/y, c/k/q, a letter missing from
 a cluster such as nh, th, ng), and are found by rewriting the typed syllable; a letter
 replaced by the key beside it costs a little less than other edits.
@@ -29,6 +29,9 @@ CONFUSION = 0.5  # a Vietnamese confusion costs half an edit
 NEAR_KEY = 0.75  # a letter replaced by one whose key touches it: the commonest slip of a finger
 MIN_DOCUMENTS = 2  # a syllable seen in one document only is more likely a typo itself than a target
 MAX_LETTERS = 7  # the longest Vietnamese syllable, folded: nghieng
+# Words are found by their ends from this length: one edit leaves the first or the last two
+# letters intact, and few words start or end with them.
+MIN_BY_ENDS = 5
 # Folded letters Vietnamese spelling never uses: a word holding one is a foreign word or a name.
 FOREIGN_LETTERS = frozenset("fjwz")
 # The vowels of a Vietnamese syllable, folded (ươu -> uou, ưu -> uu, xoong -> oo).
@@ -140,9 +143,12 @@ class Neighbours:
         for word in self.documents:
             for deleted in _deletes(word):
                 self._by_delete[deleted].append(word)
-        # A long word one edit from another is hardly a coincidence: one document is enough.
-        self._long = sorted(word for word in documents if len(word) > MAX_LETTERS and word.isalpha())
-        self._long_reversed = sorted(word[::-1] for word in self._long)
+        # A word longer than a syllable, or one of no syllable's shape (a name, a foreign word:
+        # "Shelley", "Iqbal"), one edit from another is hardly a coincidence: one document is
+        # enough.  Such words are found by their ends instead of the delete table.
+        self._by_ends = sorted(word for word, count in documents.items() if word.isalpha() and (
+            len(word) > MAX_LETTERS or (count < MIN_DOCUMENTS and len(word) >= MIN_BY_ENDS and not is_syllable(word))))
+        self._by_ends_reversed = sorted(word[::-1] for word in self._by_ends)
 
     def near(self, typed: str) -> dict[str, float]:
         """Index words within one edit or one confusion of ``typed``, with what each costs."""
@@ -157,15 +163,15 @@ class Neighbours:
         for meant in confusions(typed):
             if meant in self.documents:
                 found[meant] = CONFUSION
-        if len(typed) >= MAX_LETTERS:
-            found.update((word, _edit_cost(typed, word)) for word in self._near_long(typed))
+        if len(typed) >= MIN_BY_ENDS:
+            found.update((word, _edit_cost(typed, word)) for word in self._near_by_ends(typed))
         return found
 
-    def _near_long(self, typed: str) -> list[str]:
-        """The index's words longer than a syllable one edit away from ``typed``."""
+    def _near_by_ends(self, typed: str) -> list[str]:
+        """The index's words found by their ends (long, or names seen once) one edit away from ``typed``."""
         kept = (len(typed) - 1) // 2
-        starting = _starting_with(self._long, typed[:kept])
-        ending = (word[::-1] for word in _starting_with(self._long_reversed, typed[::-1][:kept]))
+        starting = _starting_with(self._by_ends, typed[:kept])
+        ending = (word[::-1] for word in _starting_with(self._by_ends_reversed, typed[::-1][:kept]))
         return [word for word in set(itertools.chain(starting, ending))
                 if abs(len(word) - len(typed)) <= 1 and word != typed and damerau(typed, word) == 1]
 

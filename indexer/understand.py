@@ -29,7 +29,10 @@ TYPING = "typing"  # Telex/VNI converted: searched as converted
 ACCENTS = "accents"  # accents put back: searched unaccented too
 TYPO = "typo"  # a syllable the index does not know, corrected to one it knows
 SPLIT = "split"  # syllables typed without the space between them
-MIN_CORRECTED = 4  # letters: shorter syllables have too many neighbours to tell which was meant
+# Letters: shorter syllables have too many neighbours to tell which was meant, unless accents or
+# the index's never having seen the word narrow them down (``iet`` for "viet").
+MIN_CORRECTED = 4
+MIN_CORRECTED_NARROWED = 3
 MOST_SYLLABLES = 50  # of a pasted question, the first ones are searched
 # How much an edit costs against how often the correction stands beside the query's other words:
 # log(1 + documents holding them side by side) - COST_WEIGHT * cost.
@@ -37,6 +40,10 @@ COST_WEIGHT = 2.0
 # An accent changed in a syllable typed with accents costs half an edit ("mễn" for "miễn" costs a
 # missing letter and nothing more; "đănh" for "danh" two accents).
 ACCENT_EDIT = 0.5
+# A cut into syllables (SPLIT) scores how well its ends fit the query's words, plus this much of
+# the log of how often its pieces stand together: a rare pair ("hu het" for "huhet") loses to a
+# typo of one syllable ("huyet") that fits the query.
+COHESION_WEIGHT = 0.5
 JOINED_WEIGHT = 0.8  # "Hà Nội" matching "Hanoi": less than what was typed
 SYNONYM_WEIGHT = 0.8  # "UBND" matching "Ủy ban nhân dân" and back
 RARE = 2  # documents: a word known more widely is never corrected
@@ -48,10 +55,12 @@ RARER_THAN_CORRECTION = 1000
 # right); it stays searched as typed, its syllables beside it.
 RARER_THAN_SPLIT = 20
 # A word the index knows is doubted only when it stands beside the query's other words in fewer
-# than FITS documents, and a neighbour of it is in DOUBT_RATIO times as many documents and stands
-# beside them in DOUBT_RATIO times as many (plus one).
+# than FITS documents, and a neighbour of it in DOUBT_RATIO times as many documents fits them
+# better by DOUBT_MARGIN, its edit paid for (_Context.score): beside a word standing alone, a
+# neighbour one confusion away must stand beside them in some 20 documents, one edit away in 50.
 FITS = 2
 DOUBT_RATIO = 20
+DOUBT_MARGIN = 2.0
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,13 @@ class Query:
         """The query as the user most likely meant it (accents restored where they were left out)."""
         return self.restored.parsed if self.restored else self.searched
 
+    @property
+    def words_text(self) -> str | None:
+        """The query as the user most likely meant it, corrected and accented, where pyvi finds
+        its words (ranking.plan); None when it is what was searched, or unaccented still."""
+        text = self.corrected or (self.restored and self.restored.text)
+        return text if text and has_diacritics(text) else None
+
     def highlight_terms(self) -> list[QueryTerm]:
         """What to mark in results: the syllables as meant, and the other single words that
         may stand for them (``Hanoi`` for "Hà Nội")."""
@@ -162,17 +178,31 @@ def understand(view, raw: str, correct: bool = True) -> Query:
 
 def convert_typing(view, text: str) -> str:
     """``text`` with Telex/VNI words (``coong nghieepj``) converted where the index knows the
-    converted word but not the word as typed."""
+    converted word but not the word as typed, unless a typo of the word fits the words around
+    it better: ``dia chaf`` is "địa chất" with a slip of the finger, not "địa chà"."""
     folded_field = "body_f" if view.folding else "body"
+    matches = list(SYLLABLE.finditer(text))
+    converted = []
+    for found in matches:
+        typed = found.group()
+        form = telex.convert(typed)
+        known = form and view.knows("body", syllable_term(form)) and not view.knows(folded_field, fold(typed))
+        converted.append(form if known else None)
+    folded = [fold(syllable_term(form or found.group())) for form, found in zip(converted, matches)]
+    parts, cursor = [], 0
+    for number, (form, found) in enumerate(zip(converted, matches)):
+        if form and not (view.folding and _typo_fits_better(view, found.group(), _Context(view, folded, number))):
+            parts += [text[cursor:found.start()], form]
+            cursor = found.end()
+    return "".join(parts) + text[cursor:]
 
-    def replace(match):
-        typed = match.group()
-        converted = telex.convert(typed)
-        if converted and view.knows("body", syllable_term(converted)) and not view.knows(folded_field, fold(typed)):
-            return converted
-        return typed
 
-    return SYLLABLE.sub(replace, text)
+def _typo_fits_better(view, typed: str, context: "_Context") -> bool:
+    """Whether a typo of ``typed`` stands beside the query's other words so much more often than
+    its Telex conversion (``context.folded[context.number]``) that it pays for the edit."""
+    converted = context.folded[context.number]
+    as_converted = context.score(converted, converted, 0.0)
+    return _typo_option(view, typed, fold(typed), context, 0, better_than=as_converted) is not None
 
 
 def restore(view, text: str) -> Restored | None:
@@ -282,14 +312,14 @@ def _correction(view, typed: str, folded: list[str], number: int, first: bool) -
 
 def _doubted(view, typed: str, word: str, known: int, context: _Context, first: bool) -> Correction | None:
     """A word the index knows that was likely mistyped all the same: it hardly stands beside the
-    query's other words, and a far more widespread neighbour of it does, often ("thung mai" for
-    "thương mại"). Searched as typed, the correction beside it, and only suggested."""
-    if len(word) < MIN_CORRECTED or (typed[:1].isupper() and not first) or not looks_vietnamese(word):
+    query's other words, and a far more widespread neighbour of it does, often ("thung mai"
+    for "thương mại"). Searched as typed, the correction beside it, and only suggested."""
+    if (typed[:1].isupper() and not first) or not looks_vietnamese(word):
         return None
-    alone = context.support(word, word)
-    if alone >= FITS:
+    if context.support(word, word) >= FITS:
         return None
-    option = _typo_option(view, typed, word, context, DOUBT_RATIO * known, fits_better_than=alone)
+    as_typed = context.score(word, word, 0.0)
+    option = _typo_option(view, typed, word, context, DOUBT_RATIO * known, better_than=as_typed + DOUBT_MARGIN)
     return Correction(typed, option[2], TYPO, keep_typed=True) if option else None
 
 
@@ -312,8 +342,9 @@ def _case_cut(view, typed: str) -> list[str] | None:
 
 def _split_option(view, typed: str, word: str, known: int, context: _Context):
     """(score, SPLIT, the syllables) of ``word`` cut into syllables, if the index offers a cut
-    whose syllables stand together RARER_THAN_SPLIT times as often as ``known``."""
-    if len(word) < 4:
+    whose syllables stand together RARER_THAN_SPLIT times as often as ``known``; the score
+    counts how often its pieces stand together (COHESION_WEIGHT)."""
+    if len(word) < 3:
         return None
     pieces = split(word, lambda piece: view.folded_syllables.get(piece, 0), view.side_by_side)
     if not pieces:
@@ -321,16 +352,21 @@ def _split_option(view, typed: str, word: str, known: int, context: _Context):
     together = min(map(view.side_by_side, pieces, pieces[1:]))
     if together < RARER_THAN_SPLIT * known:
         return None
-    return (context.score(pieces[0], pieces[-1], EDIT), math.log(together)), SPLIT, " ".join(_as_typed(typed, pieces))
+    # how often the rarer of two pieces stands beside the other: "hu het" is seldom said, "y te" often
+    counts = view.folded_syllables
+    cohesion = sum(math.log(view.side_by_side(left, right) / min(counts[left], counts[right]))
+                   for left, right in zip(pieces, pieces[1:]))
+    score = context.score(pieces[0], pieces[-1], EDIT) + COHESION_WEIGHT * cohesion
+    return (score, math.log(together)), SPLIT, " ".join(_as_typed(typed, pieces))
 
 
-def _typo_option(view, typed: str, word: str, context: _Context, at_least: int, fits_better_than: int | None = None):
+def _typo_option(view, typed: str, word: str, context: _Context, at_least: int, better_than: float = -math.inf):
     """(score, TYPO, the syllable) of the index syllable ``typed`` most likely stands for, among
-    those in ``at_least`` documents or more; with ``fits_better_than``, only one standing beside
-    the query's words DOUBT_RATIO times as often as that (plus one)."""
+    those in ``at_least`` documents or more whose score (_Context.score) is above ``better_than``."""
     accented = has_diacritics(typed)
-    if len(word) < MIN_CORRECTED - accented:
-        return None  # short syllables are too many to tell which was meant (accents narrow them)
+    rare = view.folded_syllables.get(word, 0) <= RARE
+    if len(word) < (MIN_CORRECTED_NARROWED if accented or rare else MIN_CORRECTED):
+        return None
     lower = syllable_term(typed)
     near = dict(view.neighbours.near(word))
     if accented and word in view.neighbours.documents:
@@ -343,10 +379,9 @@ def _typo_option(view, typed: str, word: str, context: _Context, at_least: int, 
         widespread = view.document_frequency("body", form) if accented else view.folded_syllables[candidate]
         if widespread < at_least:
             continue
-        support = context.support(candidate, candidate)
-        if fits_better_than is not None and support < DOUBT_RATIO * (fits_better_than + 1):
+        score = context.score(candidate, candidate, cost + ACCENT_EDIT * accent_edits)
+        if score <= better_than:
             continue
-        score = math.log1p(support) - COST_WEIGHT * (cost + ACCENT_EDIT * accent_edits)
         options.append(((score, math.log(max(widespread, 1))), form))
     if not options:
         return None

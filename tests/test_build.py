@@ -51,7 +51,7 @@ def test_workers_take_share_after_share_and_keep_the_corpus_order(tmp_path, monk
     free takes the next, and the index still numbers documents in corpus order."""
     texts = {f"{i:03}.txt": f"Bài {i}\n" + "Công nghiệp số ở Bắc Giang và hoà bình. " * (1 + i % 7) for i in range(90)}
     corpus = write_corpus(tmp_path / "c", texts)
-    one = rebuild(corpus, tmp_path / "one", workers=1)
+    rebuild(corpus, tmp_path / "one", workers=1)
     monkeypatch.setattr(build, "SEGMENT_CHARS", 1_500)  # read by the forked workers too
     two = rebuild(corpus, tmp_path / "two", workers=2)
     index = FileStorage(str(tmp_path / "two" / two.generation)).open_index()

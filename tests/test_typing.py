@@ -5,6 +5,7 @@ import pytest
 
 from indexer.build import rebuild
 from indexer.search import SearchEngine
+from indexer.understand import understand
 
 NEWS = {
     "tm-1": ("Hội chợ thương mại quốc tế", "Hội chợ thương mại mở cửa tại Hà Nội với nhiều gian hàng."),
@@ -208,6 +209,8 @@ def test_a_known_word_that_fits_nowhere_is_searched_beside_its_likelier_neighbou
     assert results.suggestion == "hội chợ thương mại" and results.suggestion_kind == "typo"
     assert results.corrections == []  # searched as typed too: the word is real
     assert ids(results)[0].startswith("tm-")
+    # pyvi finds its words in what was meant ("thương_mại"), not in what was typed
+    assert understand(market_engine.live.view(), "hội chợ thung mại").words_text == "hội chợ thương mại"
     assert market_engine.search("đường vào thung lũng").suggestion is None  # where it fits, it stays
 
 
@@ -228,3 +231,52 @@ def test_a_word_left_only_in_deleted_documents_is_corrected_after_an_update(tmp_
     update(corpus, tmp_path / "index", workers=1)
     results = SearchEngine(tmp_path / "index").search("thuogn mai")
     assert (results.suggestion, results.suggestion_kind) == ("thương mại", "typo")
+
+
+@pytest.fixture(scope="module")
+def slips_engine(tmp_path_factory) -> SearchEngine:
+    """News where "địa chất", "bài viết", "tài tử" and "học sinh" are common, "chà" and
+    "tự học" rare, and the poet Shelley named once."""
+    documents = [f"Nhà địa chất số {n}\nNhà địa chất khảo sát mỏ đá vùng núi." for n in range(5)]
+    documents += ["Quả chà là\nChà là ngọt, bán ở chợ."]
+    documents += [f"Bài viết số {n}\nBài viết được đăng trên báo ngày {n}." for n in range(3)]
+    documents += [f"Phim số {n}\nDiễn viên tài tử đóng phim mới." for n in range(8)]
+    documents += [f"Lớp số {n}\nHọc sinh đến lớp đúng giờ." for n in range(8)]
+    documents += [f"Sách số {n}\nSinh viên tự học tiếng Anh." for n in range(2)]
+    documents += [f"Lịch sử số {n}\nĐời sống thời thuộc địa." for n in range(4)]
+    documents += ["Thơ Anh\nNhà thơ Percy Shelley viết bài thơ về gió tây."]
+    folder = tmp_path_factory.mktemp("slips")
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for number, text in enumerate(documents):
+        (corpus / f"d-{number}.txt").write_text(text, encoding="utf-8")
+    rebuild(corpus, folder / "index", workers=1)
+    return SearchEngine(folder / "index")
+
+
+def test_a_slip_that_spells_telex_is_read_as_the_slip_it_is(slips_engine):
+    """"chaf" is Telex for "chà", but "t" is the key beside "f" and "địa chất" is what stands
+    after "địa"; alone, nothing says it is not Telex."""
+    results = slips_engine.search("nha dia chaf")
+    assert (results.suggestion, results.suggestion_kind) == ("nhà địa chất", "typo")
+    assert (slips_engine.search("chaf").suggestion, slips_engine.search("chaf").suggestion_kind) == ("chà", "typing")
+
+
+def test_a_short_syllable_the_index_never_saw_is_corrected_in_context(slips_engine):
+    results = slips_engine.search("bai iet")  # a dropped first letter leaves three
+    assert (results.suggestion, results.suggestion_kind) == ("bài viết", "typo")
+    assert slips_engine.search("bai viet").suggestion_kind == "accents"  # typed right: nothing but accents
+
+
+def test_a_name_the_index_holds_once_is_found_one_slip_away(slips_engine):
+    results = slips_engine.search("bài thơ của Percy Shelly")
+    assert results.suggestion == "bài thơ của Percy Shelley" and results.suggestion_kind == "typo"
+    assert "Shelley" in results.hits[0].snippet
+
+
+def test_a_cut_into_syllables_seldom_said_together_loses_to_a_typo(slips_engine):
+    """"tuhoc" cuts into "tu hoc", and "tai tu" (tài tử) stands together more often than "tai
+    thuoc"; but "tự học" is rare beside how common "tu" and "hoc" are, and "thuộc địa" fits."""
+    results = slips_engine.search("tai tuhoc dia")
+    assert results.suggestion.endswith(" thuộc địa") and results.suggestion_kind == "typo"
+    assert slips_engine.search("sinh vien tuhoc").suggestion_kind == "split"  # where the pair fits, it is cut
