@@ -7,8 +7,9 @@ bookkeeping for a posting or two (the table in docs/ARCHITECTURE.md).  Here a
 segment keeps those fields in one file of its own (``.cpt``, inside the compound
 segment), per field:
 
-- the terms in byte order, BLOCK_TERMS to a block, each block's texts
-  compressed; the first term of each block ("heads") is read once when the
+- the terms in byte order, in blocks of at most BLOCK_TERMS terms and, past
+  their first term, BLOCK_POSTINGS postings, each block's texts compressed;
+  the first term of each block ("heads") and its number are read once when the
   segment is opened, to find a term's block by bisection;
 - per term: its text's length and its document count, and for a field whose
   postings carry values (the spellings) each value's length, as arrays;
@@ -16,7 +17,10 @@ segment), per field:
   compressed, and likewise its values.
 
 Finding a term costs one bisection and one block of texts decompressed; its
-postings, one block decompressed into numpy arrays.
+postings, one block decompressed into numpy arrays.  A block is cut by its
+postings too because a rare word's block would otherwise hold common words
+beside it ("thuyet" beside "thuong"), all decompressed to read the rare one.
+Tables written before (MAGIC_FIXED_BLOCKS) have BLOCK_TERMS terms to every block.
 
 The fields with positions (the folded text, for phrases) stay in Whoosh's
 format, whose blocks pickle each posting's positions: reading a common word's
@@ -36,8 +40,10 @@ from typing import Iterable
 import numpy as np
 
 EXTENSION = ".cpt"
-MAGIC = b"TKC1"
+MAGIC = b"TKC2"
+MAGIC_FIXED_BLOCKS = b"TKC1"
 BLOCK_TERMS = 128
+BLOCK_POSTINGS = 4096
 LEVEL = 6  # zlib: 9 wrote 3% smaller tables, twice slower
 WEIGHT_TYPES = (np.uint8, np.uint16, np.float32)  # a block's weights, in the smallest that holds them
 
@@ -71,12 +77,13 @@ class CompactWriter:
     def add_field(self, name: str, postings: Postings, with_values: bool, scoring_copy: bool = False) -> None:
         """All of a field's terms and postings in this segment, in term order; with
         ``scoring_copy``, those of a field Whoosh keeps too (with its positions), for scoring."""
-        lengths, counts, value_lengths, heads = [], [], [], []
+        lengths, counts, value_lengths, heads, firsts = [], [], [], [], []
         term_blocks, posting_blocks, value_blocks, weight_codes = [], [], [], []
         block: list = []
 
         def flush():
             heads.append(block[0][0])
+            firsts.append(len(lengths) - len(block))
             term_blocks.append(zlib.compress(b"".join(term for term, _ in block), LEVEL))
             # The whole block at once: numpy's per-call cost, paid per term, dominated writing the tables.
             ids = np.fromiter(itertools.chain.from_iterable(postings[0] for _, postings in block), dtype=np.int64)
@@ -98,14 +105,17 @@ class CompactWriter:
                 value_blocks.append(zlib.compress(b"".join(b"".join(values) for _, (_, _, values) in block), LEVEL))
             block.clear()
 
+        in_block = 0  # postings
         for term, (ids, weights, values) in postings:
+            if block and (len(block) == BLOCK_TERMS or in_block + len(ids) > BLOCK_POSTINGS):
+                flush()
+                in_block = 0
+            block.append((term, (ids, weights, values)))
+            in_block += len(ids)
             lengths.append(len(term))
             counts.append(len(ids))
             if with_values:
                 value_lengths.extend(map(len, values))
-            block.append((term, (ids, weights, values)))
-            if len(block) == BLOCK_TERMS:
-                flush()
         if block:
             flush()
         sections = {
@@ -113,6 +123,7 @@ class CompactWriter:
             "counts": np.asarray(counts, dtype=np.uint32).tobytes(),
             "heads": b"".join(heads),
             "head_lengths": np.asarray([len(head) for head in heads], dtype=np.uint16).tobytes(),
+            "block_firsts": np.asarray(firsts, dtype=np.uint32).tobytes(),
             "weight_codes": np.asarray(weight_codes, dtype=np.uint8).tobytes(),
         }
         for kind, blocks in (("terms", term_blocks), ("postings", posting_blocks), ("values", value_blocks)):
@@ -135,7 +146,7 @@ class CompactWriter:
 class CompactField:
     """One field's table in one segment, read from ``buffer`` (the file's bytes, usually mmapped)."""
 
-    def __init__(self, buffer, docs: np.dtype, spec: dict):
+    def __init__(self, buffer, docs: np.dtype, spec: dict, fixed_blocks: bool = False):
         self._docs = docs
         self._buffer = buffer
         self.term_count = spec["terms"]
@@ -146,8 +157,11 @@ class CompactField:
         self._term_lengths = self._array("term_lengths", np.uint16)
         self.counts = self._array("counts", np.uint32)
         self._value_lengths = self._array("value_lengths", np.uint32) if self.has_values else None
-        blocks = range(0, self.term_count, BLOCK_TERMS)
-        self._block_postings = np.concatenate([[0], np.cumsum(np.add.reduceat(self.counts, blocks, dtype=np.int64))
+        firsts = (np.arange(0, self.term_count, BLOCK_TERMS) if fixed_blocks
+                  else self._array("block_firsts", np.uint32).astype(np.int64))
+        # each block's first term number, and the term count after the last block
+        self._block_firsts = firsts.tolist() + [self.term_count]
+        self._block_postings = np.concatenate([[0], np.cumsum(np.add.reduceat(self.counts, firsts, dtype=np.int64))
                                                if self.term_count else []]).astype(np.int64)
         head_lengths = self._array("head_lengths", np.uint16)
         heads = bytes(self._bytes("heads"))
@@ -162,7 +176,10 @@ class CompactField:
 
     def _block_terms(self, block: int) -> tuple[int, int]:
         """The numbers of the block's first term and of the one after its last."""
-        return block * BLOCK_TERMS, min((block + 1) * BLOCK_TERMS, self.term_count)
+        return self._block_firsts[block], self._block_firsts[block + 1]
+
+    def _block_of(self, number: int) -> int:
+        return bisect.bisect_right(self._block_firsts, number) - 1
 
     def _bytes(self, kind: str) -> memoryview:
         offset, length = self._sections[kind]
@@ -208,7 +225,7 @@ class CompactField:
 
     def postings(self, number: int) -> tuple[np.ndarray, np.ndarray]:
         """(segment document numbers as int32, weights as float32) of term ``number``."""
-        block = number // BLOCK_TERMS
+        block = self._block_of(number)
         first, last = self._block_terms(block)
         within = self._offsets(self.counts, first, last)
         start, end, total = within[number - first], within[number - first + 1], within[-1]
@@ -223,7 +240,7 @@ class CompactField:
         """The values of term ``number``'s postings ([] for a field without values)."""
         if not self.has_values:
             return []
-        block = number // BLOCK_TERMS
+        block = self._block_of(number)
         first, last = self._block_terms(block)
         within = self._offsets(self.counts, first, last)
         start, end = within[number - first], within[number - first + 1]
@@ -244,13 +261,17 @@ class CompactTables:
     the fields kept here only; ``copies``: the scoring copies of fields Whoosh keeps."""
 
     def __init__(self, buffer):
-        if bytes(buffer[:4]) != MAGIC or bytes(buffer[-4:]) != MAGIC:
+        magic = bytes(buffer[:4])
+        if magic not in (MAGIC, MAGIC_FIXED_BLOCKS) or bytes(buffer[-4:]) != magic:
             raise ValueError("not a compact term table file")
+        fixed_blocks = magic == MAGIC_FIXED_BLOCKS
         start = int.from_bytes(bytes(buffer[-12:-4]), "little")
         directory = pickle.loads(bytes(buffer[start:len(buffer) - 12]))
         docs = np.dtype(directory["docs"])
-        self.fields = {name: CompactField(buffer, docs, spec) for name, spec in directory["fields"].items()}
-        self.copies = {name: CompactField(buffer, docs, spec) for name, spec in directory.get("copies", {}).items()}
+        self.fields = {name: CompactField(buffer, docs, spec, fixed_blocks)
+                       for name, spec in directory["fields"].items()}
+        self.copies = {name: CompactField(buffer, docs, spec, fixed_blocks)
+                       for name, spec in directory.get("copies", {}).items()}
 
     def bytes_by_field(self) -> dict[str, dict[str, int]]:
         """Per field, and per scoring copy as "FIELD (scoring copy)"."""

@@ -1,5 +1,6 @@
 """The compact term tables (indexer/compact.py) give back every term, posting and value written,
-across block boundaries, for small and large segments, and find no term that was not written."""
+across block boundaries, for small and large segments, and find no term that was not written;
+tables written by an earlier timkiem (fixed blocks) read alike."""
 
 import random
 
@@ -7,16 +8,31 @@ import numpy as np
 import pytest
 from whoosh.filedb.filestore import RamStorage
 
-from indexer.compact import BLOCK_TERMS, CompactTables, CompactWriter
+from indexer import compact
+from indexer.compact import BLOCK_POSTINGS, BLOCK_TERMS, CompactTables, CompactWriter
 
 
-def written(postings: dict, doc_count: int, with_values: bool) -> CompactTables:
+def written_bytes(postings: dict, doc_count: int, with_values: bool) -> bytes:
     storage = RamStorage()
     writer = CompactWriter(storage.create_file("t.cpt"), doc_count)
     writer.add_field("f", ((term, postings[term]) for term in sorted(postings)), with_values)
     writer.close()
     with storage.open_file("t.cpt") as file:
-        return CompactTables(file.read())
+        return file.read()
+
+
+def written(postings: dict, doc_count: int, with_values: bool) -> CompactTables:
+    return CompactTables(written_bytes(postings, doc_count, with_values))
+
+
+def assert_reads_back(table, postings: dict) -> None:
+    assert [term for term, _ in table.terms()] == sorted(postings)
+    for term, (ids, term_weights, values) in postings.items():
+        number = table.find(term)
+        found_ids, found_weights = table.postings(number)
+        assert found_ids.tolist() == ids and found_ids.dtype == np.int32
+        assert np.array_equal(found_weights, np.asarray(term_weights, dtype=np.float32))
+        assert table.values(number) == values and table.counts[number] == len(ids)
 
 
 def random_postings(count: int, doc_count: int, weights, seed: int) -> dict:
@@ -36,14 +52,29 @@ def random_postings(count: int, doc_count: int, weights, seed: int) -> dict:
 ])
 def test_every_posting_and_value_comes_back(doc_count, weights):
     postings = random_postings(3 * BLOCK_TERMS + 5, doc_count, weights, seed=doc_count)
-    table = written(postings, doc_count, with_values=True).fields["f"]
-    assert [term for term, _ in table.terms()] == sorted(postings)
-    for term, (ids, term_weights, values) in postings.items():
-        number = table.find(term)
-        found_ids, found_weights = table.postings(number)
-        assert found_ids.tolist() == ids and found_ids.dtype == np.int32
-        assert np.array_equal(found_weights, np.asarray(term_weights, dtype=np.float32))
-        assert table.values(number) == values and table.counts[number] == len(ids)
+    assert_reads_back(written(postings, doc_count, with_values=True).fields["f"], postings)
+
+
+def test_a_rare_word_is_read_without_the_common_ones_beside_it():
+    """Reading a word decompresses its block: beside a word in most documents, a rare one's
+    block must not hold it."""
+    doc_count = 3 * BLOCK_POSTINGS
+    postings = {b"thuong": (list(range(doc_count)), [1.0] * doc_count, [b""] * doc_count),
+                b"thuyet": ([5, 9], [1.0, 2.0], [b"", b""]),
+                b"thuy": (list(range(0, doc_count, 2)), [1.0] * (doc_count // 2), [b""] * (doc_count // 2))}
+    table = written(postings, doc_count, with_values=False).fields["f"]
+    first, last = table._block_terms(table._block_of(table.find(b"thuyet")))
+    assert table.counts[first:last].sum() <= BLOCK_POSTINGS
+    assert_reads_back(table, {term: (ids, weights, []) for term, (ids, weights, _) in postings.items()})
+
+
+def test_a_table_of_fixed_blocks_reads_back(monkeypatch):
+    """An index built before blocks were cut by postings: BLOCK_TERMS terms to every block."""
+    monkeypatch.setattr(compact, "BLOCK_POSTINGS", float("inf"))
+    postings = random_postings(3 * BLOCK_TERMS + 5, 2000, lambda chooser: 1.0, seed=7)
+    data = written_bytes(postings, 2000, with_values=True)
+    old = compact.MAGIC_FIXED_BLOCKS + data[4:-4] + compact.MAGIC_FIXED_BLOCKS
+    assert_reads_back(CompactTables(old).fields["f"], postings)
 
 
 def test_terms_not_written_are_not_found():
