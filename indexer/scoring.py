@@ -28,7 +28,14 @@ def bm25f(view, fields: Fields) -> tuple[np.ndarray, np.ndarray]:
     before saturation, so a word in a short title counts more than in a long
     body, but a common word cannot win by its title alone.  Statistics count
     documents not deleted, so an updated index scores as a rebuilt one.
+
+    Kept for the generation (view.cached): the common words of questions
+    are in most of them, and scoring theirs was most of a question's time.
     """
+    return view.cached(("bm25f", tuple(fields)), lambda: _bm25f(view, fields))
+
+
+def _bm25f(view, fields: Fields) -> tuple[np.ndarray, np.ndarray]:
     parts = []
     for field, term, weight in fields:
         ids, frequencies = view.postings(field, term)

@@ -35,7 +35,7 @@ from indexer.text import fold
 from indexer.typos import Neighbours
 from indexer.whoosh_internals import document_frequencies, read_postings
 
-CACHE_POSTINGS = 20_000_000  # postings cached per generation and process: about 160 MB
+CACHE_POSTINGS = 20_000_000  # postings and scores cached per generation and process: about 160 MB
 REMEMBERED = 1000  # small per-document results (``remember``)
 VERIFY_AT_ONCE = 64 * 2**20  # bytes: a generation up to this size is verified before it answers (< 0.1 s)
 VERIFYING = "verifying"
@@ -55,8 +55,8 @@ class _Generation:
         self.options = options
         self.lock = threading.Lock()
         self.lengths: dict[str, tuple[np.ndarray, float]] = {}
-        self.postings: OrderedDict = OrderedDict()
-        self.cached = 0  # postings held in ``postings``
+        self.arrays: OrderedDict = OrderedDict()  # View.cached: postings and scores
+        self.cached = 0  # values held in ``arrays``
         self.computed: dict[str, object] = {}
         self.computing = threading.RLock()  # re-entrant: one computed value may build on another
         self.remembered: OrderedDict = OrderedDict()
@@ -179,20 +179,31 @@ class View:
         return self._postings(field, term)
 
     def _postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        shared, key = self._shared, (field, term)
+        def read():
+            found = read_postings(self.searcher, field, term)
+            if self.has_deletions:  # statistics as if the deleted documents were gone
+                keep = self.live[found[0]]
+                found = found[0][keep], found[1][keep]
+            return found
+        return self.cached(("postings", field, term), read)
+
+    def cached(self, key: tuple, make) -> tuple[np.ndarray, np.ndarray]:
+        """``make()``, a pair of arrays one value per document (postings, scores), kept for the
+        generation among the last ones asked for, CACHE_POSTINGS values in all."""
+        shared = self._shared
         with shared.lock:
-            if key in shared.postings:
-                shared.postings.move_to_end(key)
-                return shared.postings[key]
-        found = read_postings(self.searcher, field, term)
-        if self.has_deletions:  # statistics as if the deleted documents were gone
-            keep = self.live[found[0]]
-            found = found[0][keep], found[1][keep]
+            if key in shared.arrays:
+                shared.arrays.move_to_end(key)
+                return shared.arrays[key]
+        found = make()
+        for array in found:
+            array.flags.writeable = False  # shared by every search of the generation
         with shared.lock:
-            shared.postings[key] = found
-            shared.cached += len(found[0])
-            while shared.cached > CACHE_POSTINGS and len(shared.postings) > 1:
-                _, (ids, _) = shared.postings.popitem(last=False)
+            if key not in shared.arrays:
+                shared.arrays[key] = found
+                shared.cached += len(found[0])
+            while shared.cached > CACHE_POSTINGS and len(shared.arrays) > 1:
+                _, (ids, _) = shared.arrays.popitem(last=False)
                 shared.cached -= len(ids)
         return found
 

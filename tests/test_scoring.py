@@ -86,6 +86,6 @@ def test_cache_warming_waits_while_searches_read_postings(seed_index, monkeypatc
     while time.monotonic() < until:
         searching.postings("body", "long")
         time.sleep(0.01)
-    assert list(shared.postings) == [("body", "long")]
+    assert list(shared.arrays) == [("postings", "body", "long")]
     warmer.join(timeout=30)
-    assert not warmer.is_alive() and len(shared.postings) > 20
+    assert not warmer.is_alive() and len(shared.arrays) > 20
