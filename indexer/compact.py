@@ -34,6 +34,7 @@ writes and opens the file; Whoosh's look-ups (``term_info``, ``postings``,
 import bisect
 import itertools
 import pickle
+import threading
 import zlib
 from typing import Iterable
 
@@ -44,6 +45,7 @@ MAGIC = b"TKC2"
 MAGIC_FIXED_BLOCKS = b"TKC1"
 BLOCK_TERMS = 128
 BLOCK_POSTINGS = 4096
+TERM_BLOCKS_KEPT = 128  # decompressed term blocks kept per table: a query looks a common word up once per segment
 LEVEL = 6  # zlib: 9 wrote 3% smaller tables, twice slower
 WEIGHT_TYPES = (np.uint8, np.uint16, np.float32)  # a block's weights, in the smallest that holds them
 
@@ -168,6 +170,8 @@ class CompactField:
         ends = np.cumsum(head_lengths, dtype=np.int64).tolist()
         self._heads = [heads[end - length:end] for end, length in zip(ends, head_lengths.tolist())]
         self._weight_codes = self._array("weight_codes", np.uint8)
+        self._term_blocks: dict[int, bytes] = {}  # the last TERM_BLOCKS_KEPT read, oldest first
+        self._term_blocks_lock = threading.Lock()  # threads share the table
 
     @staticmethod
     def _offsets(lengths: np.ndarray, start: int, stop: int) -> list[int]:
@@ -193,12 +197,23 @@ class CompactField:
         start = int(ends[number - 1]) if number else 0
         return zlib.decompress(self._bytes(kind)[start:int(ends[number])])
 
+    def _terms_of(self, block: int) -> bytes:
+        """The texts of the block's terms, end to end."""
+        texts = self._term_blocks.get(block)
+        if texts is None:
+            texts = self._block("terms", block)
+            with self._term_blocks_lock:
+                self._term_blocks[block] = texts
+                if len(self._term_blocks) > TERM_BLOCKS_KEPT:
+                    del self._term_blocks[next(iter(self._term_blocks))]
+        return texts
+
     def find(self, term: bytes) -> int | None:
         """The term's number in the table, or None."""
         number = bisect.bisect_right(self._heads, term) - 1
         if number < 0:
             return None
-        texts = self._block("terms", number)
+        texts = self._terms_of(number)
         first, last = self._block_terms(number)
         starts = self._offsets(self._term_lengths, first, last)
         low, high = 0, len(starts) - 1
@@ -216,7 +231,7 @@ class CompactField:
         """(term, number) of the table's terms from ``start`` on, in order."""
         block = max(bisect.bisect_right(self._heads, start) - 1, 0)
         for block in range(block, len(self._heads)):
-            texts = self._block("terms", block)
+            texts = self._block("terms", block)  # a walk: no block is read twice
             first, last = self._block_terms(block)
             starts = self._offsets(self._term_lengths, first, last)
             for offset, (begin, end) in enumerate(zip(starts, starts[1:])):

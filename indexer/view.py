@@ -36,7 +36,7 @@ from indexer.typos import Neighbours
 from indexer.whoosh_internals import document_frequencies, read_postings
 
 CACHE_POSTINGS = 20_000_000  # postings and scores cached per generation and process: about 160 MB
-REMEMBERED = 1000  # small per-document results (``remember``)
+REMEMBERED = 20_000  # small results (``remember``): similar documents, counts, spellings
 VERIFY_AT_ONCE = 64 * 2**20  # bytes: a generation up to this size is verified before it answers (< 0.1 s)
 VERIFYING = "verifying"
 
@@ -103,7 +103,7 @@ class View:
     def remember(self, key, make):
         """``make()``, kept for the generation among the REMEMBERED last ones asked for (a
         popular document's similar documents: hundreds of milliseconds the first time on
-        a large index)."""
+        a large index; the counts that understanding a query asks of every segment)."""
         shared = self._shared
         with shared.lock:
             if key in shared.remembered:
@@ -213,7 +213,7 @@ class View:
             return len(self.postings(field, term)[0])
         if field == "body":  # accent restoration asks hundreds of times per query: no lookup per segment
             return self.body_terms.get(term, 0)
-        return self.searcher.doc_frequency(field, term)
+        return self.remember(("documents", field, term), lambda: self.searcher.doc_frequency(field, term))
 
     def knows(self, field: str, term: str) -> bool:
         return self.document_frequency(field, term) > 0
@@ -272,9 +272,9 @@ class View:
     def restore_accents(self, folded: list[str], fixed: dict[int, str] | None = None) -> list[str]:
         """Folded syllables with their likely accents put back (restore.py); ``fixed``: the
         accented syllables the user typed, by position."""
-        return self.vocabulary.restore(folded, self.document_frequency,
-                                       lambda left, right: spellings.pair_spellings(self, left, right),
-                                       self.live_count, fixed)
+        def pair_spellings(left: str, right: str) -> dict[str, int]:
+            return self.remember(("spellings", left, right), lambda: spellings.pair_spellings(self, left, right))
+        return self.vocabulary.restore(folded, self.document_frequency, pair_spellings, self.live_count, fixed)
 
     def prepare(self, warm_cache: bool = True) -> None:
         """Compute now what the first searches would otherwise wait for (seconds on a large

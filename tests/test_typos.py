@@ -1,6 +1,9 @@
 """The typo model on folded syllables: what is near what, and at which cost."""
 
-from indexer.typos import CONFUSION, EDIT, NEAR_KEY, Neighbours, is_syllable, keyboard_neighbours, looks_vietnamese, split
+import itertools
+
+from indexer.typos import (CONFUSION, EDIT, NEAR_KEY, Neighbours, damerau, is_syllable, keyboard_neighbours,
+                          looks_vietnamese, one_edit, split)
 
 
 def test_keyboard_neighbours_are_the_keys_around():
@@ -51,3 +54,11 @@ def test_what_looks_vietnamese():
     assert is_syllable("nghieng") and not is_syllable("hanoi")
     assert all(map(looks_vietnamese, ["thuogn", "nghep", "thuongg"]))
     assert not any(map(looks_vietnamese, ["online", "video", "free"]))
+
+
+def test_one_edit_agrees_with_the_edit_distance():
+    # every pair of words of up to four letters over a small alphabet: swaps, drops, additions
+    words = ["".join(letters) for size in range(5) for letters in itertools.product("abn", repeat=size)]
+    disagreeing = [(a, b) for a in words for b in words if one_edit(a, b) != (damerau(a, b) == 1)]
+    assert not disagreeing
+    assert one_edit("thuogn", "thuong") and one_edit("nghep", "nghiep") and not one_edit("thuong", "thuong")
