@@ -269,8 +269,13 @@ def connect(address: str, shared_corpus: bool = False, shared_index: bool = Fals
     except ImportError:
         raise ClusterError("--cluster needs the distributed package: pip install 'timkiem[cluster]'") from None
     timeout = dask.utils.parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"))
+    # Segments come straight from the workers unless configured otherwise (DASK_DISTRIBUTED__CLIENT__
+    # DIRECT_TO_WORKERS=False where the client cannot reach them): through the scheduler every
+    # byte crosses the network twice, and the scheduler holds it meanwhile.
+    direct = dask.config.get("distributed.client.direct-to-workers", None)
     try:
-        client = distributed.Client(address, timeout=timeout, set_as_default=False)
+        client = distributed.Client(address, timeout=timeout, set_as_default=False,
+                                    direct_to_workers=direct is not False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {_one_line(exc)}") from None
     try:
