@@ -87,6 +87,15 @@ def _next_key(typed: str, word: str) -> bool:
     return len(differ) == 1 and word[differ[0]] in keyboard_neighbours(typed[differ[0]])
 
 
+def replaced_far(typed: str, word: str) -> bool:
+    """Whether ``word`` is ``typed`` with one letter replaced by one whose key does not touch it,
+    and no Vietnamese confusion: ``seaman`` and ``selman`` are more often two names than a slip."""
+    if len(typed) != len(word) or word in confusions(typed):
+        return False
+    differ = [i for i in range(len(typed)) if typed[i] != word[i]]
+    return len(differ) == 1 and word[differ[0]] not in keyboard_neighbours(typed[differ[0]])
+
+
 def confusions(folded: str) -> set[str]:
     """What a writer may have meant by ``folded`` through one Vietnamese confusion."""
     found = set()

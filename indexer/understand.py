@@ -16,13 +16,15 @@ suggestion shown to the user) reads it instead of parsing again.
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from indexer import telex
 from indexer.analysis import SYLLABLE, syllable_term
 from indexer.query import ParsedQuery, QueryTerm, bounded, parse, plain_syllables, query_terms
 from indexer.ranking import CORRECTED_WEIGHT
 from indexer.schema import FOLDED_SUFFIX
 from indexer.text import clean, fold, has_diacritics
-from indexer.typos import EDIT, MIN_DOCUMENTS, damerau, is_syllable, looks_vietnamese, split
+from indexer.typos import EDIT, MIN_DOCUMENTS, damerau, is_syllable, looks_vietnamese, replaced_far, split
 
 # Suggestion kinds, as the JSON names them.
 TYPING = "typing"  # Telex/VNI converted: searched as converted
@@ -61,6 +63,12 @@ RARER_THAN_SPLIT = 20
 FITS = 2
 DOUBT_RATIO = 20
 DOUBT_MARGIN = 2.0
+# A correction only suggested (the typed word searched too) that is no slip of the finger is made
+# only when documents holding it hold this share of the rest of the query, weighted by rarity.
+MEETS_QUERY = 0.5
+# Of two lists of documents, this many of the shorter are looked for in the longer: lists that
+# long and sharing none of them are too rare to pay for looking further.
+PROBED = 4096
 
 
 @dataclass(frozen=True)
@@ -188,10 +196,11 @@ def convert_typing(view, text: str) -> str:
         form = telex.convert(typed)
         known = form and view.knows("body", syllable_term(form)) and not view.knows(folded_field, fold(typed))
         converted.append(form if known else None)
-    folded = [fold(syllable_term(form or found.group())) for form, found in zip(converted, matches)]
+    typed_terms = [syllable_term(form or found.group()) for form, found in zip(converted, matches)]
+    folded = [fold(term) for term in typed_terms]
     parts, cursor = [], 0
     for number, (form, found) in enumerate(zip(converted, matches)):
-        if form and not (view.folding and _typo_fits_better(view, found.group(), _Context(view, folded, number))):
+        if form and not (view.folding and _typo_fits_better(view, found.group(), _Context(view, folded, typed_terms, number))):
             parts += [text[cursor:found.start()], form]
             cursor = found.end()
     return "".join(parts) + text[cursor:]
@@ -231,17 +240,23 @@ def _correct(view, text: str):
     searched, suggested, corrections, lowered, alternatives = [], [], [], set(), []
     cursor, position = 0, 0
     words = plain_syllables(text)
-    folded = [fold(syllable_term(found.group())) for found in words]
+    typed_terms = [syllable_term(found.group()) for found in words]
+    folded = [fold(term) for term in typed_terms]
     for number, found in enumerate(words):
-        correction = _correction(view, found.group(), folded, number, first=number == 0)
+        correction = _correction(view, found.group(), _Context(view, folded, typed_terms, number), first=number == 0)
         if correction is None:
+            position += 1
+            continue
+        meant = tuple(fold(syllable_term(syllable)) for syllable in correction.searched.split())
+        if correction.keep_typed and _other_number(folded[number], meant):
+            # "Mamluk" for "Mamluks": the same word, searched beside it, and no typo to suggest
+            alternatives.append(Alternative(position, position + 1, meant, CORRECTED_WEIGHT))
             position += 1
             continue
         gap = text[cursor:found.start()]
         cursor = found.end()
         corrections.append(correction)
         suggested += [gap, correction.searched]
-        meant = tuple(fold(syllable_term(syllable)) for syllable in correction.searched.split())
         if correction.keep_typed:
             searched += [gap, found.group()]
             alternatives.append(Alternative(position, position + 1, meant, CORRECTED_WEIGHT))
@@ -257,29 +272,46 @@ def _correct(view, text: str):
 
 @dataclass(frozen=True)
 class _Context:
-    """The folded syllables on each side of a typed one, and how often a replacement stands beside them."""
+    """The syllables on each side of a typed one, and how often a replacement stands beside them."""
 
     view: object
     folded: list[str]
+    typed_terms: list[str]  # the same syllables as typed, in their indexed form (lower case)
     number: int
 
-    def support(self, first: str, last: str) -> int:
-        """Documents holding ``first`` after the syllable before, plus those holding ``last``
-        before the syllable after."""
-        left = self.folded[self.number - 1] if self.number > 0 else None
-        right = self.folded[self.number + 1] if self.number + 1 < len(self.folded) else None
-        return ((self.view.side_by_side(left, first) if left else 0)
-                + (self.view.side_by_side(last, right) if right else 0))
+    def support(self, first: str, last: str, spelt: str | None = None) -> int:
+        """Documents holding ``first`` (folded) after the syllable before, plus those holding
+        ``last`` before the syllable after.  With ``spelt``, the one syllable replacing the
+        typed one as written with accents, only the documents writing it so beside the
+        neighbours as they were typed (a neighbour typed without accents, in any spelling):
+        "cân nhắc" counts for "cân nhặc", "căn nhà" does not count for "cân nhà"."""
+        before, after = self.number - 1, self.number + 1
+        return ((self._beside(before, (self.folded[before], first), spelt, 1) if before >= 0 else 0)
+                + (self._beside(after, (last, self.folded[after]), spelt, 0) if after < len(self.folded) else 0))
 
-    def score(self, first: str, last: str, cost: float) -> float:
-        return math.log1p(self.support(first, last)) - COST_WEIGHT * cost
+    def _beside(self, neighbour: int, pair: tuple[str, str], spelt: str | None, at: int) -> int:
+        """Documents holding the folded ``pair``, whose syllable ``at`` replaces the typed one;
+        with ``spelt``, those spelling it so (see support)."""
+        if spelt is None:
+            return self.view.side_by_side(*pair)
+        typed = self.typed_terms[neighbour]
+        exact = has_diacritics(typed)
+        held = 0
+        for spelling, documents in self.view.pair_spellings(*pair).items():
+            written = spelling.split(" ")
+            if written[at] == spelt and (not exact or written[1 - at] == typed):
+                held += documents
+        return held
+
+    def score(self, first: str, last: str, cost: float, spelt: str | None = None) -> float:
+        return math.log1p(self.support(first, last, spelt)) - COST_WEIGHT * cost
 
 
-def _correction(view, typed: str, folded: list[str], number: int, first: bool) -> Correction | None:
-    """What the plain syllable ``typed`` (``folded[number]`` folded) most likely meant, if the index
-    suggests it was mistyped: cut into syllables, or one syllable corrected, whichever its
-    neighbours in the query stand beside more often."""
-    word = folded[number]
+def _correction(view, typed: str, context: _Context, first: bool) -> Correction | None:
+    """What the plain syllable ``typed`` most likely meant, if the index suggests it was
+    mistyped: cut into syllables, or one syllable corrected, whichever its neighbours in the
+    query stand beside more often."""
+    word = context.folded[context.number]
     if not word.isalpha() or not word.isascii():
         return None  # numbers
     if typed.isupper() and len(typed) > 1:
@@ -289,9 +321,18 @@ def _correction(view, typed: str, folded: list[str], number: int, first: bool) -
     # counted in the documents not deleted, so that an update forgets what it removed.
     known = (view.document_frequency("body", syllable_term(typed)) if accented
              else view.document_frequency("body" + FOLDED_SUFFIX, word))
-    context = _Context(view, folded, number)
     if known > RARE:
-        return _doubted(view, typed, word, known, context, first)
+        correction = _doubted(view, typed, word, known, context, first)
+    else:
+        correction = _unknown_or_rare(view, typed, word, known, context, first)
+    if correction and correction.keep_typed and correction.kind == TYPO and not _believed(
+            view, correction, context, known_as_typed=bool(known) and accented):
+        return None
+    return correction
+
+
+def _unknown_or_rare(view, typed: str, word: str, known: int, context: _Context, first: bool) -> Correction | None:
+    """What a syllable the index holds in RARE documents or fewer meant: cut, or corrected."""
     if not known and (pieces := _case_cut(view, typed)):
         return Correction(typed, " ".join(pieces), SPLIT, keep_typed=False)
     # A capitalised word may be a name: one the index knows, however rarely, is not corrected
@@ -301,7 +342,9 @@ def _correction(view, typed: str, folded: list[str], number: int, first: bool) -
     name = capitalised and not first
     options = [_split_option(view, typed, word, max(known, capitalised), context)]
     if not (capitalised and known):
-        options.append(_typo_option(view, typed, word, context, RARER_THAN_CORRECTION * known))
+        # a word the index knows is only corrected to one that fits the query's words better
+        as_typed = context.score(word, word, 0.0, _spelt(typed)) if known else -math.inf
+        options.append(_typo_option(view, typed, word, context, RARER_THAN_CORRECTION * known, better_than=as_typed))
     options = [option for option in options if option]
     if not options:
         return None
@@ -310,17 +353,74 @@ def _correction(view, typed: str, folded: list[str], number: int, first: bool) -
     return Correction(typed, searched, kind, keep_typed=known > 0 or name or (foreign and kind == TYPO))
 
 
+def _believed(view, correction: Correction, context: _Context, known_as_typed: bool) -> bool:
+    """Whether a correction only suggested (the typed word searched too) is likelier than what
+    was typed: the index never writes the typed word beside the query's words as typed
+    ("giới hạn rão" is a phrase of the index, however rare "rão"), and the correction is a slip
+    of the finger (typos.replaced_far) or documents holding it hold most of what the rest of the
+    query asks for (MEETS_QUERY): "Seaman" beside "ủy ban" is no slip for "Selman" of a football
+    report, where "Tesa" for "Tesla" is one, and "Sheepshanks" is named with the paintings asked for."""
+    typed = context.folded[context.number]
+    if known_as_typed and context.support(typed, typed, context.typed_terms[context.number]):
+        return False
+    meant = fold(syllable_term(correction.searched))
+    return not replaced_far(typed, meant) or _meets_query(view, meant, context)
+
+
+def _meets_query(view, meant: str, context: _Context) -> bool:
+    """Whether documents holding the folded syllable ``meant`` hold MEETS_QUERY of the query's
+    other words the index knows, each weighted by its rarity (log N / documents); looked up
+    rarest first, until the answer is known."""
+    field = "body" + FOLDED_SUFFIX
+    weights = {}
+    for other in set(context.folded) - {context.folded[context.number], meant}:
+        if documents := view.document_frequency(field, other):
+            weights[other] = math.log(view.size / documents)
+    left = sum(weights.values())  # of the words not looked up yet
+    needed = MEETS_QUERY * left
+    holders, _ = view.postings(field, meant)
+    met = 0.0
+    for other, weight in sorted(weights.items(), key=lambda item: -item[1]):
+        if met >= needed or met + left < needed:
+            break
+        left -= weight
+        if _meet(holders, view.postings(field, other)[0]):
+            met += weight
+    return met >= needed
+
+
+def _meet(some: np.ndarray, others: np.ndarray) -> bool:
+    """Whether two sorted arrays of document numbers share one (the first PROBED of the shorter looked for)."""
+    probe, into = (some, others) if len(some) <= len(others) else (others, some)
+    probe = probe[:PROBED]
+    if not len(probe):
+        return False
+    at = np.minimum(np.searchsorted(into, probe), len(into) - 1)
+    return bool(np.any(into[at] == probe))
+
+
+def _other_number(typed: str, meant: tuple[str, ...]) -> bool:
+    """Whether the folded ``meant`` is the folded ``typed`` with an English plural's "s" put on
+    or taken off: no Vietnamese syllable ends in "s"."""
+    return len(meant) == 1 and (meant[0] == typed + "s" or typed == meant[0] + "s")
+
+
 def _doubted(view, typed: str, word: str, known: int, context: _Context, first: bool) -> Correction | None:
     """A word the index knows that was likely mistyped all the same: it hardly stands beside the
     query's other words, and a far more widespread neighbour of it does, often ("thung mai"
     for "thương mại"). Searched as typed, the correction beside it, and only suggested."""
-    if (typed[:1].isupper() and not first) or not looks_vietnamese(word):
-        return None
+    if (typed[:1].isupper() and not first) or not is_syllable(word):
+        return None  # a name, or a word of no syllable's shape that the index holds often: its own
     if context.support(word, word) >= FITS:
         return None
-    as_typed = context.score(word, word, 0.0)
+    as_typed = context.score(word, word, 0.0, _spelt(typed))
     option = _typo_option(view, typed, word, context, DOUBT_RATIO * known, better_than=as_typed + DOUBT_MARGIN)
     return Correction(typed, option[2], TYPO, keep_typed=True) if option else None
+
+
+def _spelt(typed: str) -> str | None:
+    """What _Context.support weighs a word typed with accents by, its spelling; None without accents."""
+    return syllable_term(typed) if has_diacritics(typed) else None
 
 
 def _case_cut(view, typed: str) -> list[str] | None:
@@ -362,7 +462,9 @@ def _split_option(view, typed: str, word: str, known: int, context: _Context):
 
 def _typo_option(view, typed: str, word: str, context: _Context, at_least: int, better_than: float = -math.inf):
     """(score, TYPO, the syllable) of the index syllable ``typed`` most likely stands for, among
-    those in ``at_least`` documents or more whose score (_Context.score) is above ``better_than``."""
+    those in ``at_least`` documents or more whose score (_Context.score) is above ``better_than``;
+    typed with accents, each spelling of a folded neighbour is weighed, its accents changed
+    costing ACCENT_EDIT each."""
     accented = has_diacritics(typed)
     rare = view.folded_syllables.get(word, 0) <= RARE
     if len(word) < (MIN_CORRECTED_NARROWED if accented or rare else MIN_CORRECTED):
@@ -373,28 +475,26 @@ def _typo_option(view, typed: str, word: str, context: _Context, at_least: int, 
         near[word] = 0.0  # the same letters, other accents ("kíng" -> "kính" is one edit, "king" none)
     options = []
     for candidate, cost in near.items():
-        form, accent_edits = _nearest_form(view, lower, candidate) if accented else (candidate, 0)
-        if form == lower:
-            continue
-        widespread = view.document_frequency("body", form) if accented else view.folded_syllables[candidate]
-        if widespread < at_least:
-            continue
-        score = context.score(candidate, candidate, cost + ACCENT_EDIT * accent_edits)
-        if score <= better_than:
-            continue
-        options.append(((score, math.log(max(widespread, 1))), form))
+        spellings = (_spellings(view, lower, candidate) if accented
+                     else [(candidate, 0, view.folded_syllables[candidate])])
+        for form, accent_edits, widespread in spellings:
+            if form == lower or widespread < at_least:
+                continue
+            score = context.score(candidate, candidate, cost + ACCENT_EDIT * accent_edits, form if accented else None)
+            if score > better_than:
+                options.append(((score, math.log(max(widespread, 1))), form))
     if not options:
         return None
     score, meant = max(options)
     return score, TYPO, _case_as(typed, meant)
 
 
-def _nearest_form(view, lower: str, folded: str) -> tuple[str, int]:
-    """The spelling of the folded syllable ``folded`` nearest to ``lower`` (typed with accents),
-    and how many of the edits between them are accents only."""
-    forms = [form for form, _ in view.vocabulary.candidates(folded, view.document_frequency)] or [folded]
-    form = min(forms, key=lambda form: damerau(lower, form))
-    return form, max(0, damerau(lower, form) - damerau(fold(lower), folded))
+def _spellings(view, lower: str, folded: str) -> list[tuple[str, int, int]]:
+    """(spelling, edits of accents only from ``lower``, documents) of each spelling the index
+    has of the folded syllable ``folded``, for ``lower`` typed with accents."""
+    letters = damerau(fold(lower), folded)
+    forms = view.vocabulary.candidates(folded, view.document_frequency) or [(folded, view.folded_syllables[folded])]
+    return [(form, max(0, damerau(lower, form) - letters), documents) for form, documents in forms]
 
 
 def _as_typed(typed: str, pieces: list[str]) -> list[str]:

@@ -269,12 +269,14 @@ class View:
         """Documents holding two folded syllables side by side."""
         return len(self.postings(PAIRS_FIELD, f"{left} {right}")[0])
 
+    def pair_spellings(self, left: str, right: str) -> dict[str, int]:
+        """How the documents spell two folded syllables side by side (spellings.py)."""
+        return self.remember(("spellings", left, right), lambda: spellings.pair_spellings(self, left, right))
+
     def restore_accents(self, folded: list[str], fixed: dict[int, str] | None = None) -> list[str]:
         """Folded syllables with their likely accents put back (restore.py); ``fixed``: the
         accented syllables the user typed, by position."""
-        def pair_spellings(left: str, right: str) -> dict[str, int]:
-            return self.remember(("spellings", left, right), lambda: spellings.pair_spellings(self, left, right))
-        return self.vocabulary.restore(folded, self.document_frequency, pair_spellings, self.live_count, fixed)
+        return self.vocabulary.restore(folded, self.document_frequency, self.pair_spellings, self.live_count, fixed)
 
     def prepare(self, warm_cache: bool = True) -> None:
         """Compute now what the first searches would otherwise wait for (seconds on a large

@@ -3,7 +3,7 @@
 import itertools
 
 from indexer.typos import (CONFUSION, EDIT, NEAR_KEY, Neighbours, damerau, is_syllable, keyboard_neighbours,
-                          looks_vietnamese, one_edit, split)
+                          looks_vietnamese, one_edit, replaced_far, split)
 
 
 def test_keyboard_neighbours_are_the_keys_around():
@@ -19,6 +19,13 @@ def test_slips_people_make_cost_less_than_other_edits():
     assert Neighbours({"nghiep": 5}).near("nghep") == {"nghiep": CONFUSION}  # a letter left out of "ie"
     assert Neighbours({"thuong": 5}).near("thuogn") == {"thuong": EDIT}  # two letters swapped
     assert Neighbours({"trung": 5}).near("chung") == {"trung": CONFUSION}  # ch for tr
+
+
+def test_a_letter_replaced_far_from_its_key_is_told_from_slips():
+    assert replaced_far("seaman", "selman") and replaced_far("bronco", "branco")
+    assert not replaced_far("harbard", "harvard")  # b and v touch
+    assert not replaced_far("tesa", "tesla") and not replaced_far("jacskonville", "jacksonville")
+    assert not replaced_far("sinh", "xinh") and not replaced_far("ly", "li")  # Vietnamese confusions
 
 
 def test_words_longer_than_a_syllable_are_found_one_edit_away():
