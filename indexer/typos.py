@@ -79,21 +79,25 @@ def keyboard_neighbours(letter: str) -> str:
                    and abs(other_row - row) <= 1 and abs(other_x - x) < 1.0 + (other_row == row))
 
 
+def _replaced_at(typed: str, word: str) -> int | None:
+    """Where ``word`` has another letter than ``typed``, if that one letter is all that differs."""
+    if len(typed) != len(word):
+        return None
+    differ = [i for i in range(len(typed)) if typed[i] != word[i]]
+    return differ[0] if len(differ) == 1 else None
+
+
 def _next_key(typed: str, word: str) -> bool:
     """Whether ``word`` is ``typed`` with one letter replaced by a key touching it."""
-    if len(typed) != len(word):
-        return False
-    differ = [i for i in range(len(typed)) if typed[i] != word[i]]
-    return len(differ) == 1 and word[differ[0]] in keyboard_neighbours(typed[differ[0]])
+    at = _replaced_at(typed, word)
+    return at is not None and word[at] in keyboard_neighbours(typed[at])
 
 
 def replaced_far(typed: str, word: str) -> bool:
     """Whether ``word`` is ``typed`` with one letter replaced by one whose key does not touch it,
     and no Vietnamese confusion: ``seaman`` and ``selman`` are more often two names than a slip."""
-    if len(typed) != len(word) or word in confusions(typed):
-        return False
-    differ = [i for i in range(len(typed)) if typed[i] != word[i]]
-    return len(differ) == 1 and word[differ[0]] not in keyboard_neighbours(typed[differ[0]])
+    at = _replaced_at(typed, word)
+    return at is not None and word[at] not in keyboard_neighbours(typed[at]) and word not in confusions(typed)
 
 
 def confusions(folded: str) -> set[str]:
